@@ -1,0 +1,197 @@
+"""Typed models of the three kinds of spec: requests, sources and codelists.
+
+Unknown keys are errors (``extra="forbid"``) so a steward's typo never passes silently.
+The JSON Schemas in specs/schema/ are exported from these models (``loipr schema``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+IDENT = r"^[a-z][a-z0-9_]*$"  # canonical names become SQL identifiers: keep them plain
+SPEC_ID = r"^[a-z0-9][a-z0-9-]*$"
+TOTAL = "_T"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Labels(Strict):
+    en: str = Field(min_length=1, description="English label")
+    es: str = Field(min_length=1, description="Spanish label")
+
+
+# ---------------------------------------------------------------- codelists
+class Code(Strict):
+    code: str = Field(min_length=1, description="The code published in tables (SDMX where a standard exists)")
+    en: str
+    es: str
+    min: int | None = Field(None, description="Age bands: lowest age in the band (years completed)")
+    max: int | None = Field(None, description="Age bands: highest age in the band; empty = open-ended")
+    parent: str | None = Field(None, description="Code this one rolls up into, if hierarchical")
+
+
+class Codelist(Strict):
+    id: str = Field(pattern=IDENT, description="Dimension id, lower case, singular (e.g. sex)")
+    name: Labels
+    reference: str = Field(description="Where the codes come from (standard, version, file)")
+    total: str = Field(TOTAL, description="Code of the total over this dimension (SDMX: _T)")
+    fill: Literal["all", "observed"] = Field("all", description="Zero-fill tables over every code (all) or only codes seen in the data (observed: long lists such as nationality)")
+    sensitive: bool = Field(False, description="Cells broken down by this dimension call for stricter disclosure control")
+    codes: list[Code] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> "Codelist":
+        seen: set[str] = set()
+        for code in self.codes:
+            if code.code in seen:
+                raise ValueError(f"code '{code.code}' is listed twice")
+            seen.add(code.code)
+        return self
+
+    @property
+    def is_banded(self) -> bool:
+        return any(c.min is not None for c in self.codes)
+
+    def code_set(self) -> set[str]:
+        return {c.code for c in self.codes}
+
+
+# ---------------------------------------------------------------- sources
+ColumnType = Literal["code", "string", "integer", "number", "date", "month", "year", "age"]
+
+
+class Column(Strict):
+    source: str = Field(description="Column header as it appears in the extract")
+    name: str = Field(pattern=IDENT, description="Canonical column name in the warehouse")
+    type: ColumnType = Field(description="code: recoded into a codelist; age: years completed at `age_at`, computed from a birth date")
+    codelist: str | None = Field(None, description="For type code: the codelist its values are recoded into")
+    recode: dict[str, str] = Field(default_factory=dict, description="Source label -> code. Labels are matched after trimming and upper-casing")
+    match_labels: list[Literal["en", "es"]] = Field(default_factory=list, description="Also accept the codelist's own labels in these languages (e.g. 'Venezuela (Bolivarian Republic of)')")
+    formats: list[str] = Field(default_factory=list, description="Date formats tried in order (strptime), e.g. ['%Y%m%d', '%d/%m/%Y']")
+    age_at: str | None = Field(None, description="For type age: canonical date column the age is computed at")
+    suppressed: list[str] = Field(default_factory=list, description="Tokens the source prints instead of a small value, e.g. '<5'")
+    thousands: str | None = Field(None, max_length=1, description="Thousands separator printed in numbers, e.g. ',' in '1,282'")
+    suppressed_max: int | None = Field(None, description="Largest value a suppressed token can hide (e.g. 4 for '<5')")
+    personal: Literal["drop", "pseudonymise"] | None = Field(None, description="Personal data: never stored in clear")
+    when: dict[str, str] | None = Field(None, description="Recode only rows where these source columns hold these values")
+    otherwise: str | None = Field(None, description="Code for rows that `when` does not select (usually _T)")
+    nullable: bool = Field(False, description="An empty cell is allowed (else the row is quarantined)")
+    if_empty: str | None = Field(None, description="For type code: the code of an empty cell (e.g. XXX, _U); implies nullable")
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Column":
+        if self.type == "code" and not self.codelist:
+            raise ValueError("a column of type code needs a codelist")
+        if self.type == "age" and not self.age_at and not self.formats:
+            pass  # a declared age in years: no birth date involved
+        if self.type == "age" and self.age_at and not self.formats:
+            raise ValueError("an age computed from a birth date needs its date formats")
+        if self.when and self.otherwise is None:
+            raise ValueError("`when` needs `otherwise` (the code of rows it does not select)")
+        return self
+
+
+class Source(Strict):
+    id: str = Field(pattern=SPEC_ID)
+    owner: Labels
+    description: str = ""
+    kind: Literal["microdata", "aggregate"] = Field(description="microdata: one row per person or event; aggregate: published counts")
+    format: Literal["csv", "parquet", "xlsx"]
+    path: str = Field(description="Glob of extract files, relative to the landing folder")
+    encoding: Literal["utf-8", "latin-1"] = "utf-8"
+    delimiter: str = Field(",", min_length=1, max_length=1)
+    sheet: str | None = None
+    header_row: int = Field(1, ge=1, description="Row holding the column headers (1 = first row)")
+    mode: Literal["append", "snapshot"] = Field("append", description="append: files are partitions; snapshot: each file is a full release and the newest wins")
+    period_column: str = Field(pattern=IDENT, description="Canonical column that dates each row")
+    value_column: str | None = Field(None, description="Aggregate sources: the canonical column holding the count or amount")
+    record_key: list[str] = Field(default_factory=list, description="Canonical columns that identify a record")
+    additivity: Literal["error", "warning"] = Field("error", description="How a published total that differs from the sum of its parts is reported")
+    estimate: bool = Field(False, description="The source gives studies or estimates, not counts: published with obs_status E")
+    columns: list[Column] = Field(min_length=1)
+
+    @field_validator("columns")
+    @classmethod
+    def _unique_names(cls, columns: list[Column]) -> list[Column]:
+        names = [c.name for c in columns]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"canonical names used twice: {', '.join(dupes)}")
+        return columns
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def published_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.personal != "drop"]
+
+
+# ---------------------------------------------------------------- requests
+Frequency = Literal["year", "quarter", "month"]
+
+
+class Period(Strict):
+    from_: str = Field(alias="from", description="A date (YYYY-MM-DD) or an anchor: convention-in-force, previous-concluding-observations, visa-requirements-2019, last-3-years")
+    frequency: Frequency
+    why: str = Field("", description="Why this start: the committee's words and the fact behind the date")
+    fallback: Literal["none", "latest-available"] = Field("none", description="If the source has nothing in the period asked: deliver as many of its latest periods instead (status partial)")
+
+    @field_validator("from_")
+    @classmethod
+    def _date_or_anchor(cls, value: str) -> str:
+        value = str(value)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or re.fullmatch(r"[a-z0-9-]+", value):
+            return value
+        raise ValueError("expected a date YYYY-MM-DD or an anchor name")
+
+
+class Measure(Strict):
+    kind: Literal["count", "sum"] = Field(description="count: records; sum: the source's value column")
+    unit: str = Field(description="SDMX unit of measure, e.g. PS (persons), NUMBER, USD")
+    what: Labels = Field(description="What one unit is, in words")
+
+
+class Unavailable(Strict):
+    reason: Labels
+
+
+Breakdown = Annotated[str | dict[str, str], Field(description="A dimension id, or {dimension: codelist} to bind another codelist")]
+
+
+class Request(Strict):
+    id: str = Field(pattern=SPEC_ID)
+    paragraph: str | list[str]
+    title: Labels
+    asks: str = Field(min_length=10, description="The committee's words, quoted from the list of issues")
+    source: str
+    measure: Measure
+    breakdowns: list[Breakdown] = Field(default_factory=list)
+    period: Period
+    filters: dict[str, str | list[str]] = Field(default_factory=dict, description="Canonical column -> code(s) to keep")
+    unavailable: dict[str, Unavailable] = Field(default_factory=dict, description="Breakdowns the source cannot give, and why")
+    threshold: int | None = Field(None, ge=1, description="Disclosure control: smallest count published")
+    why_breakdowns: str = ""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [self.paragraph] if isinstance(self.paragraph, str) else list(self.paragraph)
+
+    def dimensions(self) -> list[tuple[str, str]]:
+        """(dimension id, codelist id) for every breakdown, in spec order."""
+        out = []
+        for item in self.breakdowns:
+            if isinstance(item, str):
+                out.append((item, item))
+            else:
+                ((dim, codelist),) = item.items()
+                out.append((dim, codelist))
+        return out
+
+    def delivered_dimensions(self) -> list[tuple[str, str]]:
+        return [d for d in self.dimensions() if d[0] not in self.unavailable]

@@ -1,0 +1,193 @@
+"""Cross-reference rules between specs, as a registry: each rule yields (key path, message).
+
+A rule sees the whole catalogue, so it can say what would be right ("did you mean 'sex'?").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from .model import Request, Source
+from .periods import ANCHORS, FREQUENCY_RANK
+from .yamlpos import KeyPath, Problem, format_path
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+
+Finding = tuple[KeyPath, str]
+GRAIN = {"date": "month", "month": "month", "year": "year"}  # finest frequency a period column can give
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str  # which specs it reads: requests or sources
+    check: Callable[..., Iterator[Finding]]
+
+
+RULES: list[Rule] = []
+
+
+def rule(name: str, kind: str):
+    def register(fn: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
+        RULES.append(Rule(name, kind, fn))
+        return fn
+    return register
+
+
+def _hint(value: object, candidates) -> str:
+    from .catalogue import suggestion
+    return suggestion(value, list(candidates))
+
+
+# ---------------------------------------------------------------- requests
+@rule("known-source", "requests")
+def _known_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    if req.source not in cat.sources:
+        yield ("source",), f"'{req.source}' is not a known source{_hint(req.source, cat.sources)}"
+
+
+@rule("known-dimension", "requests")
+def _known_dimension(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    for i, (dim, codelist) in enumerate(req.dimensions()):
+        if dim not in cat.codelists:
+            yield ("breakdowns", i), f"'{dim}' is not a known dimension{_hint(dim, cat.codelists)}"
+        elif codelist not in cat.codelists:
+            yield ("breakdowns", i, dim), f"'{codelist}' is not a known codelist{_hint(codelist, cat.codelists)}"
+
+
+@rule("single-binding", "requests")
+def _single_binding(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    for i, item in enumerate(req.breakdowns):
+        if isinstance(item, dict) and len(item) != 1:
+            yield ("breakdowns", i), "write one dimension per item, e.g. '- age: age_child_adult'"
+
+
+@rule("repeated-dimension", "requests")
+def _repeated_dimension(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, (dim, _) in enumerate(req.dimensions()):
+        if dim in seen:
+            yield ("breakdowns", i), f"'{dim}' is listed twice; keep one"
+        seen.add(dim)
+
+
+@rule("breakdown-in-source", "requests")
+def _breakdown_in_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    source = cat.sources.get(req.source)
+    if source is None:
+        return
+    for i, (dim, codelist_id) in enumerate(req.dimensions()):
+        if dim in req.unavailable or codelist_id not in cat.codelists:
+            continue
+        column = source.column(dim)
+        if column is None:
+            yield ("breakdowns", i), (f"source '{source.id}' has no column '{dim}'; add it to the source "
+                                      f"or explain under 'unavailable: {{{dim}: {{reason: ...}}}}'")
+        elif column.type == "age" and not cat.codelists[codelist_id].is_banded:
+            yield ("breakdowns", i), f"'{dim}' holds ages in years: bind a codelist with age bands (min/max)"
+        elif column.type == "code" and column.codelist != codelist_id and column.codelist in cat.codelists:
+            source_codes = cat.codelists[column.codelist].code_set()
+            if not source_codes <= cat.codelists[codelist_id].code_set():
+                yield ("breakdowns", i), (f"source codes of '{dim}' are in codelist '{column.codelist}', "
+                                          f"not '{codelist_id}'")
+
+
+@rule("unavailable-is-breakdown", "requests")
+def _unavailable_is_breakdown(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    dims = [d for d, _ in req.dimensions()]
+    for key in req.unavailable:
+        if key not in dims:
+            yield ("unavailable", key), f"'{key}' is not among the breakdowns{_hint(key, dims)}"
+
+
+@rule("filter-column", "requests")
+def _filter_column(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    source = cat.sources.get(req.source)
+    if source is None:
+        return
+    names = [c.name for c in source.published_columns]
+    for key, value in req.filters.items():
+        column = source.column(key)
+        if column is None or column.personal == "drop":
+            yield ("filters", key), f"'{key}' is not a column of source '{source.id}'{_hint(key, names)}"
+        elif column.type == "code" and column.codelist in cat.codelists:
+            codes = cat.codelists[column.codelist].code_set() | {cat.codelists[column.codelist].total}
+            for v in [value] if isinstance(value, str) else value:
+                if v not in codes:
+                    yield ("filters", key), f"'{v}' is not a code of '{column.codelist}'{_hint(v, codes)}"
+
+
+@rule("period-anchor", "requests")
+def _period_anchor(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    value = req.period.from_
+    if not value[:4].isdigit() and value not in ANCHORS:
+        yield ("period", "from"), f"'{value}' is not a known anchor{_hint(value, ANCHORS)}"
+
+
+@rule("period-grain", "requests")
+def _period_grain(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    source = cat.sources.get(req.source)
+    column = source.column(source.period_column) if source else None
+    if column is None or column.type not in GRAIN:
+        return
+    grain = GRAIN[column.type]
+    if FREQUENCY_RANK[req.period.frequency] < FREQUENCY_RANK[grain]:
+        yield ("period", "frequency"), f"source '{source.id}' dates rows by {grain}: use '{grain}' or coarser"
+
+
+@rule("measure-fits-source", "requests")
+def _measure_fits_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    source = cat.sources.get(req.source)
+    if source and (req.measure.kind == "sum") != (source.kind == "aggregate"):
+        want = "sum" if source.kind == "aggregate" else "count"
+        yield ("measure", "kind"), f"source '{source.id}' is {source.kind}: use kind '{want}'"
+
+
+# ---------------------------------------------------------------- sources
+@rule("column-codelist", "sources")
+def _column_codelist(src: Source, cat: "Catalogue") -> Iterator[Finding]:
+    for i, column in enumerate(src.columns):
+        if column.codelist and column.codelist not in cat.codelists:
+            yield ("columns", i, "codelist"), f"'{column.codelist}' is not a known codelist{_hint(column.codelist, cat.codelists)}"
+            continue
+        if column.codelist:
+            codelist = cat.codelists[column.codelist]
+            codes = codelist.code_set() | {codelist.total}
+            for label, code in column.recode.items():
+                if code not in codes:
+                    yield ("columns", i, "recode", label), f"'{code}' is not a code of '{codelist.id}'{_hint(code, codes)}"
+            if column.otherwise is not None and column.otherwise not in codes:
+                yield ("columns", i, "otherwise"), f"'{column.otherwise}' is not a code of '{codelist.id}'"
+
+
+@rule("column-references", "sources")
+def _column_references(src: Source, cat: "Catalogue") -> Iterator[Finding]:
+    names = [c.name for c in src.columns]
+    dates = [c.name for c in src.columns if c.type == "date"]
+    for i, column in enumerate(src.columns):
+        if column.age_at and column.age_at not in dates:
+            yield ("columns", i, "age_at"), f"'{column.age_at}' is not a date column of this source{_hint(column.age_at, dates)}"
+    period = src.column(src.period_column)
+    if period is None:
+        yield ("period_column",), f"'{src.period_column}' is not a column of this source{_hint(src.period_column, names)}"
+    elif period.type not in GRAIN:
+        yield ("period_column",), f"'{src.period_column}' must be of type date, month or year"
+    if src.kind == "aggregate" and (src.value_column is None or src.value_column not in names):
+        yield ("value_column",), f"an aggregate source needs value_column naming one of its columns{_hint(src.value_column or '', names)}"
+    for j, key in enumerate(src.record_key):
+        if key not in names:
+            yield ("record_key", j), f"'{key}' is not a column of this source{_hint(key, names)}"
+
+
+def cross_reference_problems(cat: "Catalogue") -> list[Problem]:
+    out: list[Problem] = []
+    for r in RULES:
+        for spec_id, spec in getattr(cat, r.kind).items():
+            located = cat.located[(r.kind, spec_id)]
+            shown = cat.files[(r.kind, spec_id)]
+            for path, message in r.check(spec, cat):
+                line, col = located.where(path)
+                out.append(Problem(shown, line, col, format_path(path), message))
+    return out

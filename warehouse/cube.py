@@ -1,0 +1,192 @@
+"""Build a request's indicator table (`cube_<request>`) in DuckDB from its spec.
+
+Microdata: counted with GROUP BY CUBE, so every breakdown has its `_T` total, then zero-filled
+over the codelist (or the observed codes, for long codelists) and the periods the source covers.
+Aggregates: the source's own published cells, totals included, are kept as published (a
+suppressed source cell stays suppressed: conf_status C), never re-derived.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import duckdb
+
+from validators.spec.model import Codelist, Request, Source
+from validators.spec.periods import expected_periods, period_end, resolve_start
+
+from .db import cube_table, quote, raw_table
+
+
+@dataclass
+class CubeInfo:
+    request: str
+    table: str
+    rows: int
+    expected: list[str]
+    covered: list[str]
+    files: list[str] = field(default_factory=list)
+    fallback: list[str] = field(default_factory=list)  # latest periods delivered instead of those asked
+
+    @property
+    def missing(self) -> list[str]:
+        return [p for p in self.expected if p not in set(self.covered)]
+
+
+def period_sql(column: str, frequency: str) -> str:
+    col = quote(column)
+    if frequency == "year":
+        return f"strftime({col}, '%Y')"
+    if frequency == "quarter":
+        return f"concat(strftime({col}, '%Y'), '-Q', quarter({col}))"
+    return f"strftime({col}, '%Y-%m')"
+
+
+def band_sql(column: str, codelist: Codelist, bind) -> str:
+    """Integer ages -> the codelist's bands; no age -> _U."""
+    whens = []
+    for c in codelist.codes:
+        if c.min is None:
+            continue
+        upper = f" AND {quote(column)} <= {bind(c.max)}" if c.max is not None else ""
+        whens.append(f"WHEN {quote(column)} >= {bind(c.min)}{upper} THEN {bind(c.code)}")
+    return f"CASE WHEN {quote(column)} IS NULL THEN '_U' {' '.join(whens)} ELSE '_U' END"
+
+
+class _Binder:
+    def __init__(self) -> None:
+        self.params: dict[str, object] = {}
+
+    def __call__(self, value: object) -> str:
+        name = f"b{len(self.params)}"
+        self.params[name] = value
+        return f"${name}"
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]):
+    used = set(re.findall(r"\$(\w+)", sql))
+    return con.execute(sql, {k: v for k, v in params.items() if k in used})
+
+
+def snapshot_file(con: duckdb.DuckDBPyConnection, source: Source) -> str | None:
+    """For snapshot sources, the newest release (file names carry the release date)."""
+    if source.mode != "snapshot":
+        return None
+    row = con.execute(f"SELECT max(_file) FROM {raw_table(source.id)}").fetchone()
+    return row[0] if row else None
+
+
+def source_coverage(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[date, date] | None:
+    """First and last day the source's rows speak for (month/year columns cover whole periods)."""
+    col = quote(source.period_column)
+    snap = snapshot_file(con, source)
+    where = "WHERE _file = $f" if snap else ""
+    lo, hi = con.execute(f"SELECT min({col}), max({col}) FROM {raw_table(source.id)} {where}",
+                         {"f": snap} if snap else {}).fetchone()
+    if lo is None:
+        return None
+    kind = source.column(source.period_column).type
+    if kind == "month":
+        hi = date(hi.year + (hi.month == 12), 1 if hi.month == 12 else hi.month + 1, 1) - timedelta(days=1)
+    elif kind == "year":
+        hi = date(hi.year, 12, 31)
+    return lo, hi
+
+
+def covered_periods(expected: list[str], coverage: tuple[date, date] | None, frequency: str) -> list[str]:
+    if coverage is None:
+        return []
+    from validators.spec.periods import period_label
+    first = period_label(coverage[0], frequency)
+    return [p for p in expected if p >= first and period_end(p) <= coverage[1]]
+
+
+def _filters(req: Request, bind) -> list[str]:
+    out = []
+    for column, value in req.filters.items():
+        values = [value] if isinstance(value, str) else value
+        out.append(f"{quote(column)} IN ({', '.join(bind(v) for v in values)})")
+    return out
+
+
+def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
+               codelists: dict[str, Codelist], reference: date) -> CubeInfo:
+    bind = _Binder()
+    start = resolve_start(req.period.from_, reference)
+    expected = expected_periods(start, reference, req.period.frequency)
+    coverage = source_coverage(con, source)
+    covered = covered_periods(expected, coverage, req.period.frequency)
+    fallback: list[str] = []
+    if not covered and coverage and req.period.fallback == "latest-available":
+        available = expected_periods(coverage[0], coverage[1], req.period.frequency)
+        fallback = covered = available[-len(expected):] if expected else []
+    dims = req.delivered_dimensions()
+    where = _filters(req, bind)
+    snap = snapshot_file(con, source)
+    if snap:
+        where.append(f"_file = {bind(snap)}")
+    names = [quote(d) for d, _ in dims]
+    exprs = []
+    for dim, codelist_id in dims:
+        column = source.column(dim)
+        exprs.append(band_sql(dim, codelists[codelist_id], bind) if column.type == "age" else quote(dim))
+    periods = "[" + ", ".join(bind(p) for p in covered) + "]" if covered else "[]::VARCHAR[]"
+    base = (f"SELECT {period_sql(source.period_column, req.period.frequency)} AS time_period"
+            + "".join(f", {e} AS {n}" for e, n in zip(exprs, names))
+            + (f", {quote(source.value_column)} AS _v" if source.kind == "aggregate" else "")
+            + f" FROM {raw_table(source.id)}" + (f" WHERE {' AND '.join(where)}" if where else ""))
+    status = bind("E" if source.estimate else "A")
+    unit = bind(req.measure.unit)
+    table = cube_table(req.id)
+    value_col = source.column(source.value_column) if source.value_column else None
+    value_type = "DOUBLE" if value_col is not None and value_col.type == "number" else "BIGINT"
+    if source.kind == "aggregate":
+        sql = _aggregate_sql(req, source, codelists, base, names, periods, bind)
+    else:
+        sql = _microdata_sql(dims, codelists, base, names, periods, bind)
+    _run(con, f"""CREATE OR REPLACE TABLE {table} AS
+        SELECT c.* REPLACE (CAST(obs_value AS {value_type}) AS obs_value), {unit} AS unit_measure, {status} AS obs_status,
+               CASE WHEN obs_value IS NULL THEN 'C' ELSE 'F' END AS conf_status
+        FROM ({sql}) c ORDER BY ALL""", bind.params)
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    files = [r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {raw_table(source.id)} ORDER BY 1").fetchall()]
+    return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback)
+
+
+def _microdata_sql(dims, codelists, base: str, names: list[str], periods: str, bind) -> str:
+    totals = ", ".join(f"CASE WHEN GROUPING({n}) = 1 THEN '_T' ELSE {n} END AS {n}" for n in names)
+    group = f"time_period, CUBE({', '.join(names)})" if names else "time_period"
+    agg = (f"SELECT time_period{', ' + totals if names else ''}, count(*) AS obs_value FROM base "
+           f"WHERE list_contains({periods}, time_period) GROUP BY {group}")
+    frame = f"SELECT unnest({periods}) AS time_period"
+    for (dim, codelist_id), n in zip(dims, names):
+        codelist = codelists[codelist_id]
+        if codelist.fill == "all":
+            codes = "[" + ", ".join(bind(c) for c in sorted(codelist.code_set() | {codelist.total})) + "]"
+            domain = f"SELECT unnest({codes}) AS {n}"
+        else:
+            domain = f"SELECT DISTINCT {n} FROM base UNION SELECT {bind(codelist.total)}"
+        frame = f"SELECT * FROM ({frame}) CROSS JOIN ({domain})"
+    keys = ", ".join(["time_period"] + names)
+    return (f"WITH base AS ({base}), agg AS ({agg}), frame AS ({frame}) "
+            f"SELECT frame.*, coalesce(agg.obs_value, 0) AS obs_value FROM frame LEFT JOIN agg USING ({keys})")
+
+
+def _aggregate_sql(req: Request, source: Source, codelists, base: str, names: list[str], periods: str, bind) -> str:
+    # Coded columns that are neither broken down nor filtered must sit at their total,
+    # or the source's published totals would be added to their own parts.
+    dims = {d for d, _ in req.delivered_dimensions()}
+    others = [c for c in source.published_columns if c.type == "code" and c.name not in dims
+              and c.name not in req.filters]
+    extra = " AND ".join(f"{quote(c.name)} = {bind(codelists[c.codelist].total)}" for c in others)
+    if extra:
+        base += (" AND " if " WHERE " in base else " WHERE ") + extra
+    flag = source.column(source.value_column)
+    upper = bind(flag.suppressed_max) if flag.suppressed_max is not None else "NULL"
+    keys = ", ".join(["time_period"] + names)
+    return (f"WITH base AS ({base}) SELECT {keys}, "
+            f"CASE WHEN count(*) FILTER (WHERE _v IS NULL) > 0 THEN NULL ELSE sum(_v) END AS obs_value, "
+            f"sum(coalesce(_v, {upper})) AS _upper, count(*) FILTER (WHERE _v IS NULL) AS _suppressed "
+            f"FROM base WHERE list_contains({periods}, time_period) GROUP BY {keys}")

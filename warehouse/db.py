@@ -1,0 +1,61 @@
+"""The DuckDB file: opening it (one writer at a time, with a clear message) and its bookkeeping."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+DEFAULT_DB = Path("warehouse/loipr.duckdb")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file: say who, and what to do."""
+
+
+def busy_message(db_path: Path, error: str) -> str:
+    holder = re.search(r"\(PID (\d+)\)", error)
+    who = f"process {holder.group(1)}" if holder else "another process"
+    return (f"the warehouse {db_path} is in use by {who}; DuckDB allows one writer at a time. "
+            f"Wait for that run to finish (or stop it), then try again.")
+
+
+def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise WarehouseBusy(busy_message(db_path, str(err))) from None
+        raise
+    if not read_only:
+        con.execute(files("warehouse").joinpath("sql/warehouse.sql").read_text())
+    return con
+
+
+@contextmanager
+def opened(db_path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(db_path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def quote(identifier: str) -> str:
+    """Quote an identifier that has already passed the spec model's allowlist pattern."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", identifier):
+        raise ValueError(f"refusing unsafe SQL identifier {identifier!r}")
+    return f'"{identifier}"'
+
+
+def raw_table(source_id: str) -> str:
+    return quote("raw_" + source_id.replace("-", "_"))
+
+
+def cube_table(request_id: str) -> str:
+    return quote("cube_" + request_id.replace("-", "_"))

@@ -1,0 +1,127 @@
+"""Read one extract file, as text, into the temporary table `_stage` (columns c0..cN, `_row`).
+
+Every cell stays text here: types are applied by the load SQL, so a bad value becomes a
+quarantine row with its reason instead of a failed or silently sniffed column.
+Rows the CSV reader cannot split are returned as rejects (line, reason) to be quarantined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from validators.spec.model import Source
+
+
+class ExtractError(ValueError):
+    """The file as a whole cannot be read as its source spec says."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    headers: list[str]          # the file's own headers, position i -> column c{i}
+    rows: int                   # rows staged (readable records)
+    rejects: list[tuple[int, str, str]]  # (row_number, raw line, reason) for unreadable records
+
+
+def _rename_positionally(con: duckdb.DuckDBPyConnection, header_row: int) -> list[str]:
+    names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
+    cols = ", ".join(f'"{n.replace(chr(34), chr(34) * 2)}" AS c{i}' for i, n in enumerate(names))
+    # rowid keeps insertion order: the k-th readable record (0-based) is rowid k.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS SELECT {cols}, rowid AS _ord FROM _stage_in")
+    con.execute("DROP TABLE _stage_in")
+    return [n.lstrip("\ufeff").strip() for n in names]
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, reject_rows: list[int], header_row: int) -> None:
+    """Give readable records their record number in the file, skipping the rejected ones.
+
+    Reject j (1-based, sorted) sits at record L_j; it shifts every readable record whose
+    ordinal k (0-based) satisfies k >= L_j - header_row - j.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE _shift (t BIGINT)")
+    shifts = [(line - header_row - j,) for j, line in enumerate(sorted(reject_rows), start=1)]
+    if shifts:
+        con.executemany("INSERT INTO _shift VALUES (?)", shifts)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _stage AS
+        SELECT s.* EXCLUDE (_ord),
+               s._ord + {int(header_row) + 1} + (SELECT count(*) FROM _shift WHERE t <= s._ord) AS _row
+        FROM _stage s ORDER BY s._ord""")
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
+    con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
+    try:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_csv(
+                   $path, delim=$delim, header=true, encoding=$enc, all_varchar=true, quote='"',
+                   escape='"', skip=$skip, store_rejects=true, rejects_table='_rejects',
+                   rejects_scan='_rejects_scan', auto_detect=true, null_padding=false)""",
+            {"path": str(path), "delim": source.delimiter, "enc": source.encoding,
+             "skip": source.header_row - 1},
+        )
+    except duckdb.Error as err:
+        raise ExtractError(f"{path.name}: cannot be read as {source.encoding} text separated by "
+                           f"'{source.delimiter}': {str(err).splitlines()[0]}") from None
+    headers = _rename_positionally(con, source.header_row)
+    rejects = con.execute("""
+        SELECT line, any_value(csv_line), string_agg(DISTINCT error_type || ': ' || error_message, '; ')
+        FROM _rejects GROUP BY line ORDER BY line""").fetchall()
+    # Reject lines are physical lines; with no quoted line breaks they equal record numbers.
+    offset = source.header_row - 1
+    rejected = [(int(line) + offset, str(raw or ""), str(reason)) for line, raw, reason in rejects]
+    _number_rows(con, [r[0] for r in rejected], source.header_row)
+    rows = con.execute("SELECT count(*) FROM _stage").fetchone()[0]
+    return Staged(headers, rows, rejected)
+
+
+def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
+    con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_parquet($path)",
+                {"path": str(path)})
+    names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
+    cols = ", ".join(f'CAST("{n.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS c{i}' for i, n in enumerate(names))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS SELECT {cols}, rowid + 2 AS _row FROM _stage_in")
+    con.execute("DROP TABLE _stage_in")
+    return Staged(names, con.execute("SELECT count(*) FROM _stage").fetchone()[0], [])
+
+
+def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
+    # DuckDB's excel extension needs a download; calamine reads the workbook offline.
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    sheet = source.sheet or book.sheet_names[0]
+    if sheet not in book.sheet_names:
+        raise ExtractError(f"{path.name}: no sheet '{sheet}'; the workbook has: {', '.join(book.sheet_names)}")
+    data = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    if len(data) < source.header_row:
+        raise ExtractError(f"{path.name}: sheet '{sheet}' has no header on row {source.header_row}")
+    headers = [str(h).strip() for h in data[source.header_row - 1]]
+
+    def text(v: object) -> str | None:
+        if v is None or v == "":
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))  # calamine returns 2019 as 2019.0; codes must stay as written
+        return str(v)
+
+    body = data[source.header_row:]
+    columns = {f"c{i}": [text(r[i]) if i < len(r) else None for r in body] for i in range(len(headers))}
+    columns["_row"] = list(range(source.header_row + 1, source.header_row + 1 + len(body)))
+    table = pa.table({k: pa.array(v, type=pa.int64() if k == "_row" else pa.string()) for k, v in columns.items()})
+    con.register("_xlsx_arrow", table)
+    con.execute("CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM _xlsx_arrow")
+    con.unregister("_xlsx_arrow")
+    return Staged(headers, len(body), [])
+
+
+READERS = {"csv": _stage_csv, "parquet": _stage_parquet, "xlsx": _stage_xlsx}
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
+    """Stage one extract as text; raise ExtractError if the file as a whole is unreadable."""
+    return READERS[source.format](con, path, source)

@@ -1,0 +1,149 @@
+"""Load a source's extracts into DuckDB: every row read is loaded or quarantined with its reason.
+
+Idempotent per file: a file already loaded with the same content and spec is skipped; a changed
+file replaces its rows; a changed source spec reloads the whole source. Each file is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from validators.spec.model import Codelist, Source
+
+from .db import raw_table
+from .extract import ExtractError, stage_file
+from .loadsql import PSEUDONYM_KEY, RULES, build_load_sql
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    source: str
+    file: str
+    sha256: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    skipped: bool = False
+    error: str | None = None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def pseudonym_key(key_file: Path) -> str:
+    """The keyed-hash secret: LOIPR_PSEUDONYM_KEY, else a key file made once (git-ignored)."""
+    if os.environ.get("LOIPR_PSEUDONYM_KEY"):
+        return os.environ["LOIPR_PSEUDONYM_KEY"]
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def extract_files(source: Source, landing: Path) -> list[Path]:
+    return sorted(p for p in landing.glob(source.path) if p.is_file())
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> None:
+    used = set(re.findall(r"\$(\w+)", sql))
+    con.execute(sql, {k: v for k, v in params.items() if k in used})
+
+
+def _reset_if_spec_changed(con: duckdb.DuckDBPyConnection, source: Source, spec_hash: str) -> None:
+    row = con.execute("SELECT spec_sha256 FROM source_state WHERE source = ?", [source.id]).fetchone()
+    if row and row[0] == spec_hash:
+        return
+    con.execute("BEGIN")
+    con.execute(f"DROP TABLE IF EXISTS {raw_table(source.id)}")
+    con.execute("DELETE FROM load_log WHERE source = ?", [source.id])
+    con.execute("DELETE FROM quarantine WHERE source = ?", [source.id])
+    con.execute("INSERT OR REPLACE INTO source_state VALUES (?, ?)", [source.id, spec_hash])
+    con.execute("COMMIT")
+
+
+def _forget_file(con: duckdb.DuckDBPyConnection, source: Source, rel: str) -> None:
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                   [raw_table(source.id).strip('"')]).fetchone()[0]:
+        con.execute(f"DELETE FROM {raw_table(source.id)} WHERE _file = ?", [rel])
+    con.execute("DELETE FROM quarantine WHERE source = ? AND file = ?", [source.id, rel])
+    con.execute("DELETE FROM load_log WHERE source = ? AND file = ?", [source.id, rel])
+
+
+def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str,
+              codelists: dict[str, Codelist], spec_file: str, spec_hash: str, key: str) -> FileLoad:
+    sha = file_sha256(path)
+    done = con.execute("SELECT sha256 FROM load_log WHERE source = ? AND file = ?", [source.id, rel]).fetchone()
+    if done and done[0] == sha:
+        counts = con.execute("SELECT rows_read, rows_loaded, rows_quarantined FROM load_log "
+                             "WHERE source = ? AND file = ?", [source.id, rel]).fetchone()
+        return FileLoad(source.id, rel, sha, *counts, skipped=True)
+    staged = stage_file(con, path, source)
+    missing = [c.source for c in source.columns if c.source not in staged.headers]
+    if missing:
+        raise ExtractError(f"{rel}: column(s) {', '.join(repr(m) for m in missing)} not found; "
+                           f"the file has: {', '.join(staged.headers)}. Update the source spec {spec_file}")
+    sql = build_load_sql(source, staged.headers, codelists, spec_file)
+    params = {k: (key if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
+    params.update({"source": source.id, "file": rel})
+    con.execute("BEGIN")
+    try:
+        _forget_file(con, source, rel)
+        con.execute(sql.create_raw)
+        con.execute("CREATE OR REPLACE TEMP TABLE _recode (col VARCHAR, label VARCHAR, code VARCHAR)")
+        con.executemany("INSERT INTO _recode VALUES (?, ?, ?)", [list(r) for r in sql.recodes] or [["", "", ""]])
+        _run(con, sql.checked, params)
+        _run(con, sql.quarantine, params)
+        before = con.execute(f"SELECT count(*) FROM {raw_table(source.id)}").fetchone()[0]
+        _run(con, sql.insert, params)
+        loaded = con.execute(f"SELECT count(*) FROM {raw_table(source.id)}").fetchone()[0] - before
+        reject_msg = RULES["unreadable_row"].split("{value}")[0]
+        if staged.rejects:
+            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, NULL, ?, 'unreadable_row', ?)",
+                            [[source.id, rel, row, raw[:500], reject_msg + reason] for row, raw, reason in staged.rejects])
+        bad_rows = con.execute("SELECT count(DISTINCT row_number) FROM quarantine WHERE source = ? AND file = ?",
+                               [source.id, rel]).fetchone()[0]
+        read = staged.rows + len(staged.rejects)
+        con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [source.id, rel, sha, read, loaded, bad_rows, datetime.now(timezone.utc).replace(tzinfo=None), spec_hash])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS _checked; DROP TABLE IF EXISTS _stage")
+    return FileLoad(source.id, rel, sha, read, loaded, bad_rows)
+
+
+def load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
+                spec_file: str, spec_hash: str, key: str) -> list[FileLoad]:
+    """Load every extract of one source; files gone from the landing folder are forgotten."""
+    _reset_if_spec_changed(con, source, spec_hash)
+    files = extract_files(source, landing)
+    present = {str(p.relative_to(landing)) for p in files}
+    for (gone,) in con.execute("SELECT file FROM load_log WHERE source = ?", [source.id]).fetchall():
+        if gone not in present:
+            con.execute("BEGIN")
+            _forget_file(con, source, gone)
+            con.execute("COMMIT")
+    results = []
+    for path in files:
+        rel = str(path.relative_to(landing))
+        try:
+            results.append(load_file(con, source, path, rel, codelists, spec_file, spec_hash, key))
+        except ExtractError as err:
+            results.append(FileLoad(source.id, rel, file_sha256(path), 0, 0, 0, error=str(err)))
+    return results

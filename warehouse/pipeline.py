@@ -1,0 +1,56 @@
+"""Warehouse steps as the flow calls them: each opens the DuckDB file, does one thing, closes it.
+
+Only aggregated cubes leave DuckDB (as small DataFrames); microdata never does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from validators.spec.catalogue import Catalogue
+
+from .cube import CubeInfo, build_cube
+from .db import opened
+from .load import FileLoad, load_source, pseudonym_key
+
+
+def load_one(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path) -> list[FileLoad]:
+    source = cat.sources[source_id]
+    shown = cat.files[("sources", source_id)]
+    with opened(db) as con:
+        return load_source(con, source, landing, cat.codelists, shown, cat.hashes[shown], pseudonym_key(key_file))
+
+
+def build_one(db: Path, cat: Catalogue, request_id: str, reference: date) -> tuple[CubeInfo, pd.DataFrame]:
+    req = cat.requests[request_id]
+    with opened(db) as con:
+        info = build_cube(con, req, cat.sources[req.source], cat.codelists, reference)
+        table = con.execute(f"SELECT * FROM {info.table}").df()
+    return info, table
+
+
+def quarantine_findings(db: Path, cat: Catalogue, source_ids: list[str]) -> list[dict]:
+    """Quarantined cells as findings (one per cell): the rows a table could not count."""
+    with opened(db) as con:
+        rows = con.execute(
+            """SELECT source, file, row_number, "column", value, rule, message FROM quarantine
+               WHERE list_contains($ids, source) ORDER BY source, file, row_number""",
+            {"ids": source_ids}).fetchall()
+    return [{"spec": s, "source_file": f, "row": r, "column": c, "check": rule, "value": v,
+             "message": m, "severity": "warning"} for s, f, r, c, v, rule, m in rows]
+
+
+def load_log(db: Path, source_ids: list[str]) -> list[dict]:
+    with opened(db) as con:
+        df = con.execute("SELECT * FROM load_log WHERE list_contains($ids, source) ORDER BY source, file",
+                         {"ids": source_ids}).df()
+    df["loaded_at"] = df["loaded_at"].astype(str)
+    return df.to_dict("records")
+
+
+def loads_as_dicts(loads: list[FileLoad]) -> list[dict]:
+    return [asdict(x) for x in loads]
