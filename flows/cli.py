@@ -36,7 +36,7 @@ def lint(specs: Path = typer.Option(Path("specs"), help="The specs folder")) -> 
 
     catalogue, problems = load_catalogue(specs)
     for problem in problems:
-        out.print(str(problem), markup=False, highlight=False)
+        print(problem)  # one line each, never wrapped: stewards and editors jump to file:line:column
     n = len(catalogue.requests), len(catalogue.sources), len(catalogue.codelists)
     if problems:
         err.print(f"{len(problems)} problem(s) in the specs", style="bold red")

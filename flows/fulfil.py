@@ -6,12 +6,15 @@ one after another (DuckDB allows one writer per file).
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
 
 from validators.fulfilment import fulfilment
 from validators.publish import build_manifest, publish_edition, published_columns
@@ -33,8 +36,28 @@ def lint_specs(specs: Path) -> Catalogue:
     return catalogue
 
 
-@task(name="load-source", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10], task_run_name="load-{source_id}")
+def pause_for_test(step: str) -> None:
+    """Test hook: LOIPR_TEST_PAUSE_AT=<step> makes that step sleep so a test can SIGKILL the run there."""
+    if os.environ.get("LOIPR_TEST_PAUSE_AT") == step:
+        print(f"LOIPR paused at {step}", flush=True)
+        time.sleep(float(os.environ.get("LOIPR_TEST_PAUSE_SECONDS", "60")))
+
+
+def transient_io_error(task, task_run, state) -> bool:
+    """Retry only what a second try can fix (a share or disk hiccup); never a busy warehouse or bad data."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+@task(name="load-source", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(2),
+      retry_condition_fn=transient_io_error, task_run_name="load-{source_id}")
 def load_source(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path) -> list[dict]:
+    pause_for_test("load")
     return pipeline.loads_as_dicts(pipeline.load_one(db, cat, source_id, landing, key_file))
 
 
@@ -60,15 +83,18 @@ def inputs(db: Path, source_ids: list[str]) -> list[dict]:
 
 @task(name="publish-edition", cache_policy=NO_CACHE)
 def publish(outputs: Path, edition: str, run_id: str, tables, findings, manifest) -> Path:
+    pause_for_test("publish")
     return publish_edition(outputs, edition, run_id, tables, findings, manifest)
 
 
 @flow(name="fulfil", log_prints=True)
-def fulfil(reference_date: str, specs: str = "specs", landing: str = "warehouse/landing",
+def fulfil(reference_date: str | None = None, specs: str = "specs", landing: str = "warehouse/landing",
            db: str = "warehouse/loipr.duckdb", outputs: str = "outputs",
            requests: list[str] | None = None, key_file: str = "warehouse/.pseudonym-key") -> dict:
-    """Build and publish the edition for `reference_date` (YYYY-MM-DD)."""
+    """Build and publish the edition for `reference_date` (YYYY-MM-DD; default: last 31 December)."""
     logger = get_run_logger()
+    # Scheduled runs pass no date: the yearly edition is for the year just closed.
+    reference_date = reference_date or f"{date.today().year - 1}-12-31"
     reference = date.fromisoformat(reference_date)
     cat = lint_specs(Path(specs))
     wanted = sorted(requests or cat.requests)

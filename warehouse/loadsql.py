@@ -7,6 +7,7 @@ identifiers are canonical names, which the spec model restricts to [a-z][a-z0-9_
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from validators.spec.model import Codelist, Column, Source
@@ -116,6 +117,12 @@ def column_exprs(col: Column, src: Source, index: dict[str, int], codelists: dic
     return value, error
 
 
+def fold(label: str) -> str:
+    """How labels are compared: trimmed, upper case, accents removed ('Áncash' = 'ANCASH')."""
+    decomposed = unicodedata.normalize("NFD", label.strip())
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").upper()
+
+
 def recode_rows(col: Column, codelists: dict[str, Codelist]) -> list[tuple[str, str, str]]:
     """Label -> code pairs: the spec's recodes, plus each code standing for itself."""
     codelist = codelists[col.codelist]
@@ -124,7 +131,7 @@ def recode_rows(col: Column, codelists: dict[str, Codelist]) -> list[tuple[str, 
         pairs.update({getattr(c, lang): c.code for c in codelist.codes})
     pairs.update(col.recode)
     # one row per upper-cased label, the spec's own recode winning, so the join never duplicates rows
-    unique = {label.strip().upper(): code for label, code in pairs.items()}
+    unique = {fold(label): code for label, code in pairs.items()}
     return [(col.name, label, code) for label, code in unique.items()]
 
 
@@ -140,7 +147,7 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
         value, error = column_exprs(col, src, index, codelists, p, spec_file, alias)
         if col.type == "code":
             joins.append(f"LEFT JOIN _recode {alias} ON {alias}.col = {p.bind(col.name)} "
-                         f"AND {alias}.label = upper(trim(s.c{index[col.source]}))")
+                         f"AND {alias}.label = upper(strip_accents(trim(s.c{index[col.source]})))")
             recodes.extend(recode_rows(col, codelists))
         name = col.name
         if col in kept:

@@ -70,7 +70,7 @@ class Column(Strict):
     name: str = Field(pattern=IDENT, description="Canonical column name in the warehouse")
     type: ColumnType = Field(description="code: recoded into a codelist; age: years completed at `age_at`, computed from a birth date")
     codelist: str | None = Field(None, description="For type code: the codelist its values are recoded into")
-    recode: dict[str, str] = Field(default_factory=dict, description="Source label -> code. Labels are matched after trimming and upper-casing")
+    recode: dict[str, str] = Field(default_factory=dict, description="Source label -> code. Labels are matched trimmed, upper-cased and without accents")
     match_labels: list[Literal["en", "es"]] = Field(default_factory=list, description="Also accept the codelist's own labels in these languages (e.g. 'Venezuela (Bolivarian Republic of)')")
     formats: list[str] = Field(default_factory=list, description="Date formats tried in order (strptime), e.g. ['%Y%m%d', '%d/%m/%Y']")
     age_at: str | None = Field(None, description="For type age: canonical date column the age is computed at")
@@ -145,10 +145,12 @@ class Period(Strict):
     @field_validator("from_")
     @classmethod
     def _date_or_anchor(cls, value: str) -> str:
+        from .periods import ANCHORS  # same package: the model still imports nothing outside it
+
         value = str(value)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or re.fullmatch(r"[a-z0-9-]+", value):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or value in ANCHORS:
             return value
-        raise ValueError("expected a date YYYY-MM-DD or an anchor name")
+        raise ValueError(f"'{value}' is neither a date YYYY-MM-DD nor an anchor ({', '.join(ANCHORS)})")
 
 
 class Measure(Strict):

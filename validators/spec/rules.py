@@ -50,8 +50,11 @@ def _known_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 @rule("known-dimension", "requests")
 def _known_dimension(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    by_name = {label.lower(): cid for cid, c in cat.codelists.items() for label in (c.name.en, c.name.es)}
     for i, (dim, codelist) in enumerate(req.dimensions()):
-        if dim not in cat.codelists:
+        if dim not in cat.codelists and dim.lower() in by_name:  # a steward may write 'edad' or 'Sexo'
+            yield ("breakdowns", i), f"'{dim}' is not a known dimension; did you mean '{by_name[dim.lower()]}'?"
+        elif dim not in cat.codelists:
             yield ("breakdowns", i), f"'{dim}' is not a known dimension{_hint(dim, cat.codelists)}"
         elif codelist not in cat.codelists:
             yield ("breakdowns", i, dim), f"'{codelist}' is not a known codelist{_hint(codelist, cat.codelists)}"

@@ -1,0 +1,50 @@
+# loipr-stats: two commands do everything on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+REF    ?= 2025-12-31
+ROWS   ?= 10000000
+SAMPLE_ROWS ?= 300000
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+export PREFECT_LOGGING_LEVEL ?= WARNING
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+
+.PHONY: run test bench lint install browser sample clean
+
+$(BIN)/loipr: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(BIN)/loipr
+
+# Seeded synthetic Migraciones extract (no real microdata exists in the repo).
+sample: install
+	@test -n "$$(ls warehouse/landing/migraciones/*.csv 2>/dev/null)" || \
+	  $(BIN)/python -m warehouse.synth warehouse/landing/migraciones --rows $(SAMPLE_ROWS) --seed 2022
+
+run: install sample
+	$(BIN)/loipr lint
+	$(BIN)/loipr run --reference-date $(REF)
+
+lint: install
+	$(BIN)/loipr lint
+	$(BIN)/ruff check flows warehouse validators tests benchmarks
+
+# Headless Chromium for the report test (Debian's package; Playwright drives it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	  echo "warning: chromium could not be installed; browser tests will be skipped"; }
+
+test: install browser
+	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m benchmarks.movements --rows $(ROWS)
+
+clean:
+	rm -rf outputs/20* outputs/.staging-* outputs/.previous-* warehouse/loipr.duckdb .prefect

@@ -1,0 +1,88 @@
+"""Loading real-format extracts: every row loaded or quarantined with its row number and reason."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from validators.spec.catalogue import load_catalogue
+from warehouse.db import connect
+from warehouse.load import load_source
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "minsa" / "fallecidos_covid_2020-06.csv"
+
+
+@pytest.fixture
+def minsa(tmp_path):
+    cat, problems = load_catalogue(ROOT / "specs")
+    assert problems == []
+    landing = tmp_path / "landing"
+    (landing / "minsa").mkdir(parents=True)
+    shutil.copy(FIXTURE, landing / "minsa" / FIXTURE.name)
+    con = connect(tmp_path / "w.duckdb")
+    shown = cat.files[("sources", "minsa-covid-deaths")]
+
+    def load():
+        return load_source(con, cat.sources["minsa-covid-deaths"], landing, cat.codelists, shown,
+                           cat.hashes[shown], "test-key")
+    yield con, load, landing
+    con.close()
+
+
+def test_bad_rows_are_quarantined_with_row_number_and_reason(minsa):
+    con, load, _ = minsa
+    (result,) = load()
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (12, 9, 3)
+    rows = con.execute('SELECT row_number, "column", value, rule, message FROM quarantine ORDER BY row_number').fetchall()
+    assert rows[0] == (5, "FECHA_FALLECIMIENTO", "31/02/2020", "not_a_date",
+                       "'31/02/2020' in FECHA_FALLECIMIENTO is not a date in the format %Y%m%d, %d/%m/%Y")
+    assert rows[1] == (7, "SEXO", "MUJER", "unknown_label",
+                       "'MUJER' in SEXO is not mapped to a code of 'sex'; add it to the recode of SEXO "
+                       "in specs/sources/minsa-covid-deaths.yaml")
+    assert rows[2][0] == 9 and rows[2][3] == "unreadable_row"
+    assert rows[2][4].startswith("the row cannot be split into the file's columns: MISSING COLUMNS")
+
+
+def test_load_log_counts_add_up(minsa):
+    con, load, _ = minsa
+    load()
+    read, loaded, quarantined = con.execute(
+        "SELECT rows_read, rows_loaded, rows_quarantined FROM load_log").fetchone()
+    assert read == loaded + quarantined
+    assert loaded == con.execute("SELECT count(*) FROM raw_minsa_covid_deaths").fetchone()[0]
+    assert quarantined == con.execute("SELECT count(DISTINCT row_number) FROM quarantine").fetchone()[0]
+
+
+def test_recodes_fold_accents_and_spanish_labels(minsa):
+    con, load, _ = minsa
+    load()
+    sex, region = con.execute("SELECT sex, region FROM raw_minsa_covid_deaths WHERE _row = 13").fetchone()
+    assert (sex, region) == ("_U", "PE-ANC")  # INDETERMINADO -> unknown; ÁNCASH -> ISO 3166-2
+
+
+def test_personal_data_never_reaches_duckdb_in_clear(minsa):
+    con, load, _ = minsa
+    load()
+    columns = [r[0] for r in con.execute("DESCRIBE raw_minsa_covid_deaths").fetchall()]
+    assert "birth_date" not in columns  # dropped
+    ids = [r[0] for r in con.execute("SELECT record_id FROM raw_minsa_covid_deaths").fetchall()]
+    assert "056f73432adaf077b06ab0f9453ce753" not in ids and all(len(i) == 64 for i in ids)
+
+
+def test_same_file_twice_loads_once_and_a_changed_file_replaces_its_rows(minsa):
+    con, load, landing = minsa
+    load()
+    (again,) = load()
+    assert again.skipped
+    assert con.execute("SELECT count(*) FROM raw_minsa_covid_deaths").fetchone()[0] == 9
+    path = landing / "minsa" / FIXTURE.name
+    lines = path.read_bytes().split(b"\r\n")
+    path.write_bytes(b"\r\n".join(lines[:4]) + b"\r\n")  # the owner re-sends a shorter file
+    (changed,) = load()
+    assert not changed.skipped and changed.rows_read == 3
+    assert con.execute("SELECT count(*) FROM raw_minsa_covid_deaths").fetchone()[0] == 3
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM load_log").fetchone()[0] == 1
