@@ -49,7 +49,7 @@ def schema_for(ctx: TableContext) -> pa.DataFrameSchema:
     if count or ctx.source.kind == "aggregate":
         value_checks.append(pa.Check(lambda s: s.dropna() % 1 == 0, element_wise=False, name="whole_number"))
     columns = {
-        "time_period": pa.Column(str, pa.Check.isin(ctx.expected + ctx.fallback, name="period_in_range"), coerce=True),
+        "time_period": pa.Column(str, pa.Check.isin(ctx.expected + list(ctx.fallback), name="period_in_range"), coerce=True),
         **{d: pa.Column(str, pa.Check.isin(ctx.codes(d), name="code_in_codelist"), coerce=True) for d in ctx.dims},
         "obs_value": pa.Column(float, value_checks, nullable=ctx.source.kind == "aggregate", coerce=True),
         "unit_measure": pa.Column(str, coerce=True),

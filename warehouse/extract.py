@@ -46,11 +46,13 @@ def _number_rows(con: duckdb.DuckDBPyConnection, reject_rows: list[int], header_
     shifts = [(line - header_row - j,) for j, line in enumerate(sorted(reject_rows), start=1)]
     if shifts:
         con.executemany("INSERT INTO _shift VALUES (?)", shifts)
+    # ASOF join: each record takes the count of rejects before it in one sorted pass (no nested loop)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _stage AS
-        SELECT s.* EXCLUDE (_ord),
-               s._ord + {int(header_row) + 1} + (SELECT count(*) FROM _shift WHERE t <= s._ord) AS _row
-        FROM _stage s ORDER BY s._ord""")
+        SELECT s.* EXCLUDE (_ord), s._ord + {int(header_row) + 1} + coalesce(sh.n, 0) AS _row
+        FROM _stage s ASOF LEFT JOIN (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) sh
+          ON s._ord >= sh.t
+        ORDER BY s._ord""")
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:

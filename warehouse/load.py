@@ -83,6 +83,18 @@ def _forget_file(con: duckdb.DuckDBPyConnection, source: Source, rel: str) -> No
     con.execute("DELETE FROM load_log WHERE source = ? AND file = ?", [source.id, rel])
 
 
+def _create_recode_tables(con: duckdb.DuckDBPyConnection, recodes: list[tuple[str, str, str]]) -> None:
+    """One temp table per code column, filled from Arrow in one call (executemany is slow)."""
+    import pyarrow as pa
+
+    for table in sorted({t for t, _, _ in recodes}):
+        rows = [(label, code) for t, label, code in recodes if t == table]
+        arrow = pa.table({"label": [r[0] for r in rows], "code": [r[1] for r in rows]})
+        con.register("_recode_arrow", arrow)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _recode_arrow")
+        con.unregister("_recode_arrow")
+
+
 def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str,
               codelists: dict[str, Codelist], spec_file: str, spec_hash: str, key: str) -> FileLoad:
     sha = file_sha256(path)
@@ -103,8 +115,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
     try:
         _forget_file(con, source, rel)
         con.execute(sql.create_raw)
-        con.execute("CREATE OR REPLACE TEMP TABLE _recode (col VARCHAR, label VARCHAR, code VARCHAR)")
-        con.executemany("INSERT INTO _recode VALUES (?, ?, ?)", [list(r) for r in sql.recodes] or [["", "", ""]])
+        _create_recode_tables(con, sql.recodes)
         _run(con, sql.checked, params)
         _run(con, sql.quarantine, params)
         before = con.execute(f"SELECT count(*) FROM {raw_table(source.id)}").fetchone()[0]

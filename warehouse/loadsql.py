@@ -39,7 +39,7 @@ class LoadSQL:
     insert: str                        # INSERT INTO raw_<source> ... (clean rows only)
     create_raw: str                    # CREATE TABLE IF NOT EXISTS raw_<source>
     params: dict[str, object] = field(default_factory=dict)
-    recodes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, LABEL, code)
+    recodes: list[tuple[str, str, str]] = field(default_factory=list)  # (temp table, LABEL, code)
 
 
 class _Params:
@@ -146,9 +146,10 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
             continue  # never read beyond staging, so never checked or stored
         value, error = column_exprs(col, src, index, codelists, p, spec_file, alias)
         if col.type == "code":
-            joins.append(f"LEFT JOIN _recode {alias} ON {alias}.col = {p.bind(col.name)} "
-                         f"AND {alias}.label = upper(strip_accents(trim(s.c{index[col.source]})))")
-            recodes.extend(recode_rows(col, codelists))
+            # one small table per column, joined on the label alone: a hash join, not a nested loop
+            joins.append(f"LEFT JOIN _recode_{n} {alias} "
+                         f"ON {alias}.label = upper(strip_accents(trim(s.c{index[col.source]})))")
+            recodes.extend((f"_recode_{n}", label, code) for _, label, code in recode_rows(col, codelists))
         name = col.name
         if col in kept:
             selects.append(f"{value} AS {quote('v_' + name)}")
