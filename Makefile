@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 REF    ?= 2025-12-31
 ROWS   ?= 10000000
 SAMPLE_ROWS ?= 300000
+SYNTH_SCALE ?= 1.0
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: run test bench lint install browser sample clean
+.PHONY: run test bench lint install browser sample clean server serve
 
 $(BIN)/loipr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +22,13 @@ $(BIN)/loipr: pyproject.toml
 
 install: $(BIN)/loipr
 
-# Seeded synthetic Migraciones extract (no real microdata exists in the repo).
+# Seeded synthetic extracts where no real file exists: Migraciones movements, and the
+# other institutions' registers of warehouse/synth_catalogue.py (expulsions, SUNAFIL, RREE, ...).
 sample: install
 	@test -n "$$(ls warehouse/landing/migraciones/*.csv 2>/dev/null)" || \
 	  $(BIN)/python -m warehouse.synth warehouse/landing/migraciones --rows $(SAMPLE_ROWS) --seed 2022
+	@test -n "$$(ls warehouse/landing/sunafil/*.csv 2>/dev/null)" || \
+	  $(BIN)/python -m warehouse.synth_registers warehouse/landing --scale $(SYNTH_SCALE) --seed 2026
 
 run: install sample
 	$(BIN)/loipr lint
@@ -45,6 +49,14 @@ test: install browser
 
 bench: install
 	$(BIN)/python -m benchmarks.movements --rows $(ROWS)
+
+# Scheduled operation (README "Scheduled operation"): a persistent Prefect server, then the worker.
+PORT ?= 4200
+server: install
+	$(BIN)/prefect server start --host 127.0.0.1 --port $(PORT)
+
+serve: install
+	PREFECT_API_URL=http://127.0.0.1:$(PORT)/api $(BIN)/loipr serve
 
 clean:
 	rm -rf outputs/20* outputs/.staging-* outputs/.previous-* warehouse/loipr.duckdb .prefect

@@ -144,6 +144,105 @@ def catalogue(specs: Path = Path("specs"), edition: Path = typer.Option(None, he
         raise typer.Exit(1)
 
 
+@app.command()
+def editions(outputs: Path = typer.Option(Path("outputs"), help="The outputs folder")) -> None:
+    """The published editions: reference date, run time, status counts, spec and input hashes."""
+    from validators.editions import edition_summaries
+
+    rows = edition_summaries(outputs)
+    table = Table(title=f"Editions in {outputs}", box=None)
+    for col in ("edition", "run", "created (UTC)", "deliv", "part", "unav", "fail", "specs", "inputs"):
+        table.add_column(col, no_wrap=True)
+    for e in rows:
+        c = e["counts"]
+        table.add_row(e["edition"], e["run_id"], e["created_at"][:16].replace("T", " "),
+                      *(str(c.get(k, 0)) for k in ("delivered", "partial", "unavailable", "failed")),
+                      e["specs_hash"][:8], e["inputs_hash"][:8])
+    out.print(table if rows else f"no edition published in {outputs}")
+
+
+@app.command()
+def diff(a: str = typer.Argument(..., help="Edition (reference date) or folder"),
+         b: str = typer.Argument(..., help="Edition (reference date) or folder"),
+         outputs: Path = typer.Option(Path("outputs"), help="The outputs folder")) -> None:
+    """What changed between editions A and B: statuses, specs, inputs, cells."""
+    from validators.editions import diff_editions
+
+    folders = [Path(x) if Path(x).is_dir() else outputs / x for x in (a, b)]
+    for folder in folders:
+        if not (folder / "manifest.json").is_file():
+            err.print(f"no published edition at {folder}", style="red")
+            raise typer.Exit(1)
+    d = diff_editions(*folders)
+    out.print(f"{d['a']} -> {d['b']}", markup=False)
+    for rid, (was, now) in d["statuses"].items():
+        out.print(f"status  {rid}: {was} -> {now}", markup=False)
+    for path, (was, now) in d["specs"].items():
+        out.print(f"spec    {path}: {(was or 'absent')[:12]} -> {(now or 'absent')[:12]}", markup=False)
+    for path, (was, now) in d["inputs"].items():
+        out.print(f"input   {path}: {(was or 'absent')[:12]} -> {(now or 'absent')[:12]}", markup=False)
+    for rid, c in d["cells"].items():
+        out.print(f"cells   {rid}: {c['added']} added, {c['removed']} removed, {len(c['changed'])} changed",
+                  markup=False)
+        for change in c["changed"][:20]:
+            key = " ".join(f"{k}={v}" for k, v in change["key"].items())
+            what = "; ".join(f"{col} {old!r} -> {new!r}" for col, (old, new) in change.items() if col != "key")
+            out.print(f"          {key}: {what}", markup=False)
+    if not any(d[k] for k in ("statuses", "specs", "inputs", "cells")):
+        out.print("no differences")
+
+
+@app.command()
+def serve(deploy: bool = typer.Option(True, help="Register the deployments of prefect.yaml first")) -> None:
+    """Register the scheduled deployments (prefect.yaml) and run the process worker, until stopped.
+
+    Needs a persistent `prefect server start` and PREFECT_API_URL pointing at it.
+    """
+    for key, value in QUIET_PREFECT.items():
+        os.environ.setdefault(key, value)
+    from flows.deployments import POOL, NoServer, api_url, deploy_all, ensure_pool, worker_command
+
+    try:
+        url = api_url()
+    except NoServer as missing:
+        err.print(str(missing), style="red")
+        raise typer.Exit(2)
+    ensure_pool(POOL)
+    if deploy:
+        done = deploy_all()
+        if done.returncode:
+            err.print(done.stdout[-2000:] + done.stderr[-2000:], markup=False)
+            raise typer.Exit(1)
+        out.print("deployments registered from prefect.yaml (schedules in America/Lima)")
+    out.print(f"worker for pool '{POOL}' (one run at a time) against {url}; Ctrl-C to stop")
+    command = worker_command(POOL)
+    os.execv(command[0], command)  # the worker replaces us: a service manager's signals reach it
+
+
+@app.command()
+def report(edition: str = typer.Argument(None, help="Edition (reference date) or folder; default: the latest"),
+           outputs: Path = typer.Option(Path("outputs"), help="The outputs folder"),
+           specs: Path = typer.Option(Path("specs"), help="The specs folder (the committee's words, labels)"),
+           gx: bool = typer.Option(False, help="Also re-run the Great Expectations suites on the published tables"),
+           lang: str = typer.Option("es", help="Language of the annex: es or en")) -> None:
+    """Rebuild report.html and annex.xlsx from a published edition, without loading anything."""
+    from validators.annex import write_annex
+    from validators.report import write_reviewer_files
+
+    folder = Path(edition) if edition and Path(edition).is_dir() else None
+    if folder is None:
+        found = sorted(p for p in outputs.glob("????-??-??") if (p / "manifest.json").exists())
+        folder = outputs / edition if edition else (found[-1] if found else None)
+    if folder is None or not (folder / "manifest.json").exists():
+        err.print(f"no published edition {edition or ''} in {outputs}: run `loipr run` first", style="red")
+        raise typer.Exit(1)
+    write_reviewer_files(folder, specs, gx=gx)
+    if lang != "es":
+        write_annex(folder, specs, lang=lang)
+    for name in ("report.html", "annex.xlsx"):
+        out.print(f"wrote {folder / name} ({(folder / name).stat().st_size:,} bytes)")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

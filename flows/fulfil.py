@@ -6,9 +6,8 @@ one after another (DuckDB allows one writer per file).
 
 from __future__ import annotations
 
-import os
-import time
 import uuid
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from validators.fulfilment import fulfilment
-from validators.publish import build_manifest, publish_edition, published_columns
+from validators.report import write_reviewer_files
+from validators.publish import build_manifest, pause_for_test, publish_edition, published_columns
 from validators.spec.catalogue import Catalogue, load_catalogue
 from validators.table import TableContext, has_errors, validate_table
 from warehouse import pipeline
@@ -36,13 +36,6 @@ def lint_specs(specs: Path) -> Catalogue:
     return catalogue
 
 
-def pause_for_test(step: str) -> None:
-    """Test hook: LOIPR_TEST_PAUSE_AT=<step> makes that step sleep so a test can SIGKILL the run there."""
-    if os.environ.get("LOIPR_TEST_PAUSE_AT") == step:
-        print(f"LOIPR paused at {step}", flush=True)
-        time.sleep(float(os.environ.get("LOIPR_TEST_PAUSE_SECONDS", "60")))
-
-
 def transient_io_error(task, task_run, state) -> bool:
     """Retry only what a second try can fix (a share or disk hiccup); never a busy warehouse or bad data."""
     try:
@@ -57,8 +50,9 @@ def transient_io_error(task, task_run, state) -> bool:
 @task(name="load-source", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(2),
       retry_condition_fn=transient_io_error, task_run_name="load-{source_id}")
 def load_source(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path) -> list[dict]:
-    pause_for_test("load")
-    return pipeline.loads_as_dicts(pipeline.load_one(db, cat, source_id, landing, key_file))
+    loads = pipeline.loads_as_dicts(pipeline.load_one(db, cat, source_id, landing, key_file))
+    pause_for_test("load")  # committed, next source not yet loaded: a crash here must not duplicate rows
+    return loads
 
 
 @task(name="build-table", cache_policy=NO_CACHE, task_run_name="build-{request_id}")
@@ -82,9 +76,10 @@ def inputs(db: Path, source_ids: list[str]) -> list[dict]:
 
 
 @task(name="publish-edition", cache_policy=NO_CACHE)
-def publish(outputs: Path, edition: str, run_id: str, tables, findings, manifest) -> Path:
-    pause_for_test("publish")
-    return publish_edition(outputs, edition, run_id, tables, findings, manifest)
+def publish(outputs: Path, edition: str, run_id: str, tables, findings, manifest, specs: Path | None = None) -> Path:
+    # GX results, report.html and annex.xlsx are written into the staging folder: one rename publishes all
+    extras = [partial(write_reviewer_files, specs=specs)] if specs else []
+    return publish_edition(outputs, edition, run_id, tables, findings, manifest, extras=extras)
 
 
 @flow(name="fulfil", log_prints=True)
@@ -129,7 +124,7 @@ def fulfil(reference_date: str | None = None, specs: str = "specs", landing: str
     run_id = uuid.uuid4().hex[:8]
     manifest = build_manifest(reference_date, run_id, inputs(Path(db), source_ids),
                               {p: h for p, h in cat.hashes.items()}, infos, fulfilments)
-    folder = publish(Path(outputs), reference_date, run_id, tables, findings, manifest)
+    folder = publish(Path(outputs), reference_date, run_id, tables, findings, manifest, Path(specs))
     logger.info("published %s: %s", folder, manifest["counts"])
     return {"edition": str(folder), "counts": manifest["counts"],
             "failed": [r for r, f in fulfilments.items() if f.status == "failed"]}

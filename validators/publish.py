@@ -7,13 +7,17 @@ only deleted once the new one is in place; a crash in between is repaired by `re
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+import time
 from dataclasses import asdict
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
+from typing import Callable, Sequence
 
 import pandas as pd
 
@@ -31,6 +35,14 @@ def code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         sha = ""
     return f"loipr-stats {version('loipr-stats')}" + (f" ({sha})" if sha else "")
+
+
+def pause_for_test(step: str) -> None:
+    """Test hook: LOIPR_TEST_PAUSE_AT=<step> (load, publish) sleeps there so a test can SIGKILL the run."""
+    if os.environ.get("LOIPR_TEST_PAUSE_AT") == step:
+        sys.stderr.write(f"LOIPR paused at {step}\n")  # not print: log_prints would swallow it
+        sys.stderr.flush()
+        time.sleep(float(os.environ.get("LOIPR_TEST_PAUSE_SECONDS", "60")))
 
 
 def edition_dir(outputs: Path, edition: str) -> Path:
@@ -89,24 +101,34 @@ def build_manifest(edition: str, run_id: str, inputs: list[dict], spec_hashes: d
 
 
 def publish_edition(outputs: Path, edition: str, run_id: str, tables: dict[str, pd.DataFrame],
-                    findings: list[dict], manifest: dict) -> Path:
-    """Write tables, findings and manifest to a staging folder, then swap it into place."""
+                    findings: list[dict], manifest: dict, extras: Sequence[Callable[[Path], None]] = ()) -> Path:
+    """Write tables, findings and manifest to a staging folder, then swap it into place.
+
+    `extras` write more files into the staging folder (reading what is already there, e.g. the
+    reviewer report) before the rename, so the edition appears complete in one rename."""
     target = edition_dir(outputs, edition)
     outputs = target.parent
     outputs.mkdir(parents=True, exist_ok=True)
     recover_editions(outputs)
+    for stale in outputs.glob(f".staging-{edition}-*"):  # left by a killed run (writers are serialised)
+        shutil.rmtree(stale, ignore_errors=True)
     staging = outputs / f".staging-{edition}-{run_id}"
     (staging / "tables").mkdir(parents=True)
     try:
         for request_id, table in tables.items():
             write_table(staging / "tables", request_id, table)
         pd.DataFrame(findings, columns=FINDING_COLUMNS).to_csv(staging / "findings.csv", index=False)
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
+        for extra in extras:
+            extra(staging)
         files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+        files = sorted({*files, "manifest.json"})
         manifest = {**manifest, "files": files}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    pause_for_test("publish")  # staging complete, old edition still in place
     previous = outputs / f".previous-{edition}"
     if target.exists():
         target.rename(previous)

@@ -97,6 +97,19 @@ def _breakdown_in_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
                                           f"not '{codelist_id}'")
 
 
+@rule("no-record-grain", "requests")
+def _no_record_grain(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    """Microdata stays in: a table broken down by an identifier or a birth date publishes records."""
+    source = cat.sources.get(req.source)
+    if source is None:
+        return
+    for i, (dim, _) in enumerate(req.dimensions()):
+        column = source.column(dim)
+        if column is not None and (column.personal or dim in source.record_key):
+            yield ("breakdowns", i), (f"'{dim}' identifies persons or records in source '{source.id}': "
+                                      f"a table by it would publish microdata; remove it")
+
+
 @rule("unavailable-is-breakdown", "requests")
 def _unavailable_is_breakdown(req: Request, cat: "Catalogue") -> Iterator[Finding]:
     dims = [d for d, _ in req.dimensions()]

@@ -1,0 +1,51 @@
+"""Retries where they help: a transient I/O error is retried; a busy warehouse or bad data never is."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from prefect.states import Failed
+from prefect.testing.utilities import prefect_test_harness
+
+from flows.fulfil import load_source, transient_io_error
+from flows.load import load
+from warehouse.db import WarehouseBusy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_server():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.mark.parametrize("error, retried", [
+    (FileNotFoundError("share unmounted"), True), (TimeoutError("read timed out"), True),
+    (WarehouseBusy("in use"), False), (ValueError("a validation failure"), False)])
+def test_only_io_errors_are_retried(error, retried):
+    state = Failed(data=error)
+    assert transient_io_error(load_source, None, state) is retried
+
+
+def test_a_flow_meeting_a_busy_warehouse_fails_at_once_with_the_holder(project: Path):
+    db = project / "w.duckdb"
+    hold = "import sys,time; from pathlib import Path; from warehouse.db import connect; " \
+           "c = connect(Path(sys.argv[1])); print('holding', flush=True); time.sleep(60)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        start = time.monotonic()
+        with pytest.raises(WarehouseBusy, match=f"in use by process {holder.pid}; DuckDB allows one writer"):
+            load(sources=["unodc-glotip"], specs=str(project / "specs"), landing=str(project / "landing"),
+                 db=str(db))
+        assert time.monotonic() - start < 10  # no retry with backoff
+    finally:
+        holder.kill()
+        holder.wait()
+    assert load(sources=["unodc-glotip"], specs=str(project / "specs"), landing=str(project / "landing"),
+                db=str(db)) == {"unodc-glotip": {"files": 1, "errors": 0}}
