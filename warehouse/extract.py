@@ -1,4 +1,4 @@
-"""Read one extract file, as text, into the temporary table `_stage` (columns c0..cN, `_row`).
+"""Read one extract file, as text, into `_stage` (columns c0..cN, `_row`: record number, header = 1).
 
 Every cell stays text here: types are applied by the load SQL, so a bad value becomes a
 quarantine row with its reason instead of a failed or silently sniffed column.
@@ -27,32 +27,30 @@ class Staged:
     rejects: list[tuple[int, str, str]]  # (row_number, raw line, reason) for unreadable records
 
 
-def _rename_positionally(con: duckdb.DuckDBPyConnection, header_row: int) -> list[str]:
-    names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
-    cols = ", ".join(f'"{n.replace(chr(34), chr(34) * 2)}" AS c{i}' for i, n in enumerate(names))
-    # rowid keeps insertion order: the k-th readable record (0-based) is rowid k.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS SELECT {cols}, rowid AS _ord FROM _stage_in")
-    con.execute("DROP TABLE _stage_in")
-    return [n.lstrip("\ufeff").strip() for n in names]
+def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], header_row: int, shifted: bool) -> None:
+    """`_stage`: a view over `_stage_in` naming columns c0..cN and numbering records, without a copy.
 
-
-def _number_rows(con: duckdb.DuckDBPyConnection, reject_rows: list[int], header_row: int) -> None:
-    """Give readable records their record number in the file, skipping the rejected ones.
-
-    Reject j (1-based, sorted) sits at record L_j; it shifts every readable record whose
-    ordinal k (0-based) satisfies k >= L_j - header_row - j.
+    rowid keeps insertion order, so the k-th readable record (0-based) is rowid k. Reject j
+    (1-based, sorted) sits at record L_j and shifts every readable record with k >= L_j - header - j;
+    an ASOF join gives each record the count of rejects before it in one sorted pass.
     """
+    cols = ", ".join(f's."{n.replace(chr(34), chr(34) * 2)}" AS c{i}' for i, n in enumerate(names))
+    base = int(header_row) + 1
+    if not shifted:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, s.rowid + {base} AS _row FROM _stage_in s")
+        return
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _stage AS
+        SELECT {cols}, s.rowid + {base} + coalesce(sh.n, 0) AS _row
+        FROM _stage_in s ASOF LEFT JOIN (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) sh
+          ON s.rowid >= sh.t""")
+
+
+def _shift_table(con: duckdb.DuckDBPyConnection, reject_rows: list[int], header_row: int) -> bool:
     con.execute("CREATE OR REPLACE TEMP TABLE _shift (t BIGINT)")
     shifts = [(line - header_row - j,) for j, line in enumerate(sorted(reject_rows), start=1)]
     if shifts:
         con.executemany("INSERT INTO _shift VALUES (?)", shifts)
-    # ASOF join: each record takes the count of rejects before it in one sorted pass (no nested loop)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _stage AS
-        SELECT s.* EXCLUDE (_ord), s._ord + {int(header_row) + 1} + coalesce(sh.n, 0) AS _row
-        FROM _stage s ASOF LEFT JOIN (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) sh
-          ON s._ord >= sh.t
-        ORDER BY s._ord""")
+    return bool(shifts)
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
@@ -69,16 +67,16 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> St
     except duckdb.Error as err:
         raise ExtractError(f"{path.name}: cannot be read as {source.encoding} text separated by "
                            f"'{source.delimiter}': {str(err).splitlines()[0]}") from None
-    headers = _rename_positionally(con, source.header_row)
+    names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
     rejects = con.execute("""
         SELECT line, any_value(csv_line), string_agg(DISTINCT error_type || ': ' || error_message, '; ')
         FROM _rejects GROUP BY line ORDER BY line""").fetchall()
     # Reject lines are physical lines; with no quoted line breaks they equal record numbers.
     offset = source.header_row - 1
     rejected = [(int(line) + offset, str(raw or ""), str(reason)) for line, raw, reason in rejects]
-    _number_rows(con, [r[0] for r in rejected], source.header_row)
-    rows = con.execute("SELECT count(*) FROM _stage").fetchone()[0]
-    return Staged(headers, rows, rejected)
+    _stage_view(con, names, source.header_row, _shift_table(con, [r[0] for r in rejected], source.header_row))
+    rows = con.execute("SELECT count(*) FROM _stage_in").fetchone()[0]
+    return Staged([n.lstrip("\ufeff").strip() for n in names], rows, rejected)
 
 
 def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
@@ -86,9 +84,8 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -
                 {"path": str(path)})
     names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
     cols = ", ".join(f'CAST("{n.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS c{i}' for i, n in enumerate(names))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage AS SELECT {cols}, rowid + 2 AS _row FROM _stage_in")
-    con.execute("DROP TABLE _stage_in")
-    return Staged(names, con.execute("SELECT count(*) FROM _stage").fetchone()[0], [])
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, rowid + 2 AS _row FROM _stage_in")
+    return Staged(names, con.execute("SELECT count(*) FROM _stage_in").fetchone()[0], [])
 
 
 def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
@@ -116,8 +113,9 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> S
     columns["_row"] = list(range(source.header_row + 1, source.header_row + 1 + len(body)))
     table = pa.table({k: pa.array(v, type=pa.int64() if k == "_row" else pa.string()) for k, v in columns.items()})
     con.register("_xlsx_arrow", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM _xlsx_arrow")
+    con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM _xlsx_arrow")
     con.unregister("_xlsx_arrow")
+    con.execute("CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM _stage_in")
     return Staged(headers, len(body), [])
 
 

@@ -58,9 +58,9 @@ def extract_files(source: Source, landing: Path) -> list[Path]:
     return sorted(p for p in landing.glob(source.path) if p.is_file())
 
 
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> None:
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> duckdb.DuckDBPyConnection:
     used = set(re.findall(r"\$(\w+)", sql))
-    con.execute(sql, {k: v for k, v in params.items() if k in used})
+    return con.execute(sql, {k: v for k, v in params.items() if k in used})
 
 
 def _reset_if_spec_changed(con: duckdb.DuckDBPyConnection, source: Source, spec_hash: str) -> None:
@@ -113,14 +113,15 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
     params.update({"source": source.id, "file": rel})
     con.execute("BEGIN")
     try:
-        _forget_file(con, source, rel)
+        if done:  # only a file loaded before has rows to replace (avoids a scan of the raw table)
+            _forget_file(con, source, rel)
         con.execute(sql.create_raw)
         _create_recode_tables(con, sql.recodes)
+        for statement in sql.maps:
+            con.execute(statement)
         _run(con, sql.checked, params)
         _run(con, sql.quarantine, params)
-        before = con.execute(f"SELECT count(*) FROM {raw_table(source.id)}").fetchone()[0]
-        _run(con, sql.insert, params)
-        loaded = con.execute(f"SELECT count(*) FROM {raw_table(source.id)}").fetchone()[0] - before
+        loaded = _run(con, sql.insert, params).fetchone()[0]  # INSERT returns the rows it inserted
         reject_msg = RULES["unreadable_row"].split("{value}")[0]
         if staged.rejects:
             con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, NULL, ?, 'unreadable_row', ?)",
@@ -135,7 +136,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("DROP TABLE IF EXISTS _checked; DROP TABLE IF EXISTS _stage")
+        con.execute("DROP TABLE IF EXISTS _checked; DROP VIEW IF EXISTS _stage; DROP TABLE IF EXISTS _stage_in")
     return FileLoad(source.id, rel, sha, read, loaded, bad_rows)
 
 

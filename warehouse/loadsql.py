@@ -40,6 +40,7 @@ class LoadSQL:
     create_raw: str                    # CREATE TABLE IF NOT EXISTS raw_<source>
     params: dict[str, object] = field(default_factory=dict)
     recodes: list[tuple[str, str, str]] = field(default_factory=list)  # (temp table, LABEL, code)
+    maps: list[str] = field(default_factory=list)  # CREATE TEMP TABLE _map_<n>: label as read -> code
 
 
 class _Params:
@@ -66,55 +67,63 @@ def _date_expr(raw: str, formats: list[str], p: _Params) -> str:
     return f"CAST(try_strptime({raw}, {fmts}) AS DATE)"
 
 
-def column_exprs(col: Column, src: Source, index: dict[str, int], codelists: dict[str, Codelist],
-                 p: _Params, spec_file: str, join_alias: str) -> tuple[str, str]:
-    """(typed value expression, error-rule expression) for one canonical column."""
+def column_exprs(col: Column, src: Source, index: dict[str, int], p: _Params,
+                 join_alias: str) -> tuple[dict[str, str], str]:
+    """Named expressions computed once per row (over the staged text), and the rule broken.
+
+    The rule is written over those names (t_ raw text, v_ typed value, b_ birth date, w_ `when`
+    holds), so nothing is parsed twice: this query runs over every row of twenty years of data.
+    """
     raw = f"nullif(trim(s.c{index[col.source]}), '')"
-    missing = "NULL" if col.nullable or col.if_empty else f"CASE WHEN {raw} IS NULL THEN 'required' END"
+    t, v = quote("t_" + col.name), quote("v_" + col.name)
+    exprs = {"t_" + col.name: raw}
+    missing = "NULL" if col.nullable or col.if_empty else "'required'"
 
     def err(cond: str, rule: str) -> str:
-        return f"CASE WHEN {raw} IS NULL THEN {missing} WHEN {cond} THEN '{rule}' END"
+        return f"CASE WHEN {t} IS NULL THEN {missing} WHEN {cond} THEN '{rule}' END"
 
     if col.type == "string":
-        value = f"sha256(concat({p.bind(PSEUDONYM_KEY)}, {raw}))" if col.personal == "pseudonymise" else raw
-        return value, missing
+        exprs["v_" + col.name] = (f"sha256(concat({p.bind(PSEUDONYM_KEY)}, {raw}))"
+                                  if col.personal == "pseudonymise" else raw)
+        return exprs, f"CASE WHEN {t} IS NULL THEN {missing} END"
     if col.type in ("integer", "number"):
         cast = "BIGINT" if col.type == "integer" else "DOUBLE"
-        tokens = "[" + ", ".join(p.bind(t) for t in col.suppressed) + "]" if col.suppressed else "[]"
+        tokens = "[" + ", ".join(p.bind(x) for x in col.suppressed) + "]" if col.suppressed else "[]"
         number = f"replace({raw}, {p.bind(col.thousands)}, '')" if col.thousands else raw
-        value = f"CASE WHEN list_contains({tokens}, {raw}) THEN NULL ELSE TRY_CAST({number} AS {cast}) END"
+        exprs["v_" + col.name] = f"TRY_CAST({number} AS {cast})"
         rule = "not_an_integer" if col.type == "integer" else "not_a_number"
-        return value, err(f"NOT list_contains({tokens}, {raw}) AND TRY_CAST({number} AS {cast}) IS NULL", rule)
+        return exprs, err(f"{v} IS NULL AND NOT list_contains({tokens}, {t})", rule)
     if col.type in ("date", "month"):
         formats = col.formats or (["%Y-%m-%d"] if col.type == "date" else ["%Y-%m"])
         value = _date_expr(raw, formats, p)
-        if col.type == "month":
-            value = f"date_trunc('month', {value})"
-        return value, err(f"{_date_expr(raw, formats, p)} IS NULL", "not_a_date")
+        exprs["v_" + col.name] = f"date_trunc('month', {value})" if col.type == "month" else value
+        return exprs, err(f"{v} IS NULL", "not_a_date")
     if col.type == "year":
         year = f"TRY_CAST({raw} AS INTEGER)"
-        return (f"make_date({year}, 1, 1)",
-                err(f"{year} IS NULL OR {year} NOT BETWEEN 1900 AND 2100", "not_a_year"))
+        exprs["v_" + col.name] = f"CASE WHEN {year} BETWEEN 1900 AND 2100 THEN make_date({year}, 1, 1) END"
+        return exprs, err(f"{v} IS NULL", "not_a_year")
+    if col.type == "age" and col.age_at:
+        at_col = src.column(col.age_at)
+        at = _date_expr(f"nullif(trim(s.c{index[at_col.source]}), '')", at_col.formats or ["%Y-%m-%d"], p)
+        b = quote("b_" + col.name)
+        exprs["b_" + col.name] = _date_expr(raw, col.formats, p)
+        exprs["v_" + col.name] = f"CAST(date_sub('year', {_date_expr(raw, col.formats, p)}, {at}) AS INTEGER)"
+        return exprs, (f"CASE WHEN {t} IS NULL THEN {missing} WHEN {b} IS NULL THEN 'not_a_date' "
+                       f"WHEN {v} < 0 OR {v} > 130 THEN 'age_out_of_range' END")
     if col.type == "age":
-        if col.age_at:
-            at_col = src.column(col.age_at)
-            at = _date_expr(f"nullif(trim(s.c{index[at_col.source]}), '')", at_col.formats or ["%Y-%m-%d"], p)
-            birth = _date_expr(raw, col.formats, p)
-            value = f"CAST(date_sub('year', {birth}, {at}) AS INTEGER)"
-            return value, err(f"{birth} IS NULL", "not_a_date").replace(
-                " END", f" WHEN {at} IS NOT NULL AND ({value} < 0 OR {value} > 130) THEN 'age_out_of_range' END", 1)
-        value = f"TRY_CAST({raw} AS INTEGER)"
-        return value, err(f"{value} IS NULL OR {value} NOT BETWEEN 0 AND 130", "age_out_of_range")
-    # code: recoded through the _recode table joined as `join_alias`
-    codelist = codelists[col.codelist]
+        exprs["v_" + col.name] = f"TRY_CAST({raw} AS INTEGER)"
+        return exprs, err(f"{v} IS NULL OR {v} NOT BETWEEN 0 AND 130", "age_out_of_range")
+    # code: recoded through a small label -> code table joined as `join_alias`
     unknown_as = p.bind(col.if_empty) if col.if_empty else "NULL"
     value = f"CASE WHEN {raw} IS NULL THEN {unknown_as} ELSE {join_alias}.code END"
-    error = err(f"{join_alias}.code IS NULL", "unknown_label")
+    error = err(f"{v} IS NULL", "unknown_label")
     if col.when:
-        cond = " AND ".join(f"s.c{index[k]} = {p.bind(v)}" for k, v in col.when.items())
+        cond = " AND ".join(f"s.c{index[k]} = {p.bind(val)}" for k, val in col.when.items())
+        exprs["w_" + col.name] = cond
         value = f"CASE WHEN {cond} THEN {value} ELSE {p.bind(col.otherwise)} END"
-        error = f"CASE WHEN {cond} THEN {error} END"
-    return value, error
+        error = f"CASE WHEN {quote('w_' + col.name)} THEN {error} END"
+    exprs["v_" + col.name] = value
+    return exprs, error
 
 
 def fold(label: str) -> str:
@@ -138,43 +147,40 @@ def recode_rows(col: Column, codelists: dict[str, Codelist]) -> list[tuple[str, 
 def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelist], spec_file: str) -> LoadSQL:
     index = {h: i for i, h in enumerate(headers)}
     p = _Params()
-    selects, errors, joins, recodes = ["s._row"], [], [], []
-    kept = src.published_columns
-    for n, col in enumerate(src.columns):
+    inner, outer, errors, joins, recodes, maps = ["s._row"], ["*"], [], [], [], []
+    kept = [c for c in src.columns if c.personal != "drop"]  # dropped columns are never read
+    for n, col in enumerate(kept):
         alias = f"r{n}"
-        if col.personal == "drop":
-            continue  # never read beyond staging, so never checked or stored
-        value, error = column_exprs(col, src, index, codelists, p, spec_file, alias)
+        exprs, error = column_exprs(col, src, index, p, alias)
         if col.type == "code":
-            # one small table per column, joined on the label alone: a hash join, not a nested loop
-            joins.append(f"LEFT JOIN _recode_{n} {alias} "
-                         f"ON {alias}.label = upper(strip_accents(trim(s.c{index[col.source]})))")
+            # Labels are folded once per distinct label (a handful), not once per row; the row
+            # query then hash-joins on the label exactly as written.
+            c = f"c{index[col.source]}"
+            maps.append(f"CREATE OR REPLACE TEMP TABLE _map_{n} AS SELECT d.{c} AS raw, r.code FROM "
+                        f"(SELECT DISTINCT {c} FROM _stage) d LEFT JOIN _recode_{n} r "
+                        f"ON r.label = upper(strip_accents(trim(d.{c})))")
+            joins.append(f"LEFT JOIN _map_{n} {alias} ON {alias}.raw = s.{c}")
             recodes.extend((f"_recode_{n}", label, code) for _, label, code in recode_rows(col, codelists))
-        name = col.name
-        if col in kept:
-            selects.append(f"{value} AS {quote('v_' + name)}")
-        selects.append(f"nullif(trim(s.c{index[col.source]}), '') AS {quote('t_' + name)}")
-        selects.append(f"{error} AS {quote('e_' + name)}")
-        if col.suppressed:
-            tokens = "[" + ", ".join(p.bind(t) for t in col.suppressed) + "]"
-            raw = f"nullif(trim(s.c{index[col.source]}), '')"
-            selects.append(f"CASE WHEN list_contains({tokens}, {raw}) THEN {raw} END AS {quote('f_' + name)}")
+        inner += [f"{e} AS {quote(name)}" for name, e in exprs.items()]
+        outer.append(f"{error} AS {quote('e_' + col.name)}")
         formats = ", ".join(col.formats) or "ISO (YYYY-MM-DD)"
         msg = {r: _message(r, p, col=col.source, formats=formats, codelist=col.codelist or "",
                            spec=spec_file, at=col.age_at or "") for r in RULES if r != "unreadable_row"}
         case = " ".join(f"WHEN '{r}' THEN {m}" for r, m in msg.items())
         errors.append(f"SELECT $source, $file, _row, {p.bind(col.source)}, t, rule, CASE rule {case} END "
-                      f"FROM (SELECT _row, {quote('t_' + name)} AS t, {quote('e_' + name)} AS rule "
-                      f"FROM _checked WHERE {quote('e_' + name)} IS NOT NULL)")
-    checked = f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT {', '.join(selects)} FROM _stage s {' '.join(joins)}"
+                      f"FROM (SELECT _row, {quote('t_' + col.name)} AS t, {quote('e_' + col.name)} AS rule "
+                      f"FROM _checked WHERE {quote('e_' + col.name)} IS NOT NULL)")
+    checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT {', '.join(outer)} FROM "
+               f"(SELECT {', '.join(inner)} FROM _stage s {' '.join(joins)})")
     quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(errors)
     clean = " AND ".join(quote("e_" + c.name) + " IS NULL" for c in kept) or "TRUE"
     raw = quote("raw_" + src.id.replace("-", "_"))
-    value_cols = [quote("v_" + c.name) for c in kept]
-    flag_cols = [quote("f_" + c.name) for c in kept if c.suppressed]
-    insert = (f"INSERT INTO {raw} SELECT {', '.join(value_cols + flag_cols)}, $file, _row "
-              f"FROM _checked WHERE {clean}")
+    values = [quote("v_" + c.name) for c in kept]
+    # a suppressed cell ("<5") keeps its token as a flag; its value stays NULL
+    flags = [f"CASE WHEN {quote('v_' + c.name)} IS NULL THEN {quote('t_' + c.name)} END"
+             for c in kept if c.suppressed]
+    insert = f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, _row FROM _checked WHERE {clean}"
     defs = [f"{quote(c.name)} {SQL_TYPES[c.type]}" for c in kept]
     defs += [f"{quote(c.name + '_flag')} VARCHAR" for c in kept if c.suppressed]
     create = f"CREATE TABLE IF NOT EXISTS {raw} ({', '.join(defs)}, _file VARCHAR, _row BIGINT)"
-    return LoadSQL(checked, quarantine, insert, create, p.values, recodes)
+    return LoadSQL(checked, quarantine, insert, create, p.values, recodes, maps)
