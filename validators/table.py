@@ -46,7 +46,9 @@ def schema_for(ctx: TableContext) -> pa.DataFrameSchema:
     """The pandera schema a request's table must satisfy."""
     count = ctx.request.measure.kind == "count"
     value_checks = [pa.Check.ge(0, name="non_negative")]
-    if count or ctx.source.kind == "aggregate":
+    # a count, or a published integer column, is whole; a `number` value column (e.g. US$) may not be
+    value_col = ctx.source.column(ctx.source.value_column) if ctx.source.value_column else None
+    if count or (ctx.source.kind == "aggregate" and value_col is not None and value_col.type == "integer"):
         value_checks.append(pa.Check(lambda s: s.dropna() % 1 == 0, element_wise=False, name="whole_number"))
     columns = {
         "time_period": pa.Column(str, pa.Check.isin(ctx.expected + list(ctx.fallback), name="period_in_range"), coerce=True),

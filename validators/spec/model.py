@@ -91,6 +91,9 @@ class Column(Strict):
             pass  # a declared age in years: no birth date involved
         if self.type == "age" and self.age_at and not self.formats:
             raise ValueError("an age computed from a birth date needs its date formats")
+        if self.type == "code" and self.nullable and self.if_empty is None:
+            raise ValueError("an empty code cell would count in no code but in the total: "
+                             "replace `nullable: true` with `if_empty: _U` (or the codelist's unknown code)")
         if self.when and self.otherwise is None:
             raise ValueError("`when` needs `otherwise` (the code of rows it does not select)")
         return self
