@@ -18,6 +18,7 @@ from validators.spec.model import Codelist, Request, Source
 from validators.spec.periods import expected_periods, period_end, resolve_start
 
 from .db import cube_table, quote, raw_table
+from .loadsql import raw_table_ddl
 
 
 @dataclass
@@ -113,6 +114,7 @@ def _filters(req: Request, bind) -> list[str]:
 
 def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
                codelists: dict[str, Codelist], reference: date) -> CubeInfo:
+    con.execute(raw_table_ddl(source))  # a source with no extract yet gives an empty table, not a crash
     bind = _Binder()
     start = resolve_start(req.period.from_, reference)
     expected = expected_periods(start, reference, req.period.frequency)
@@ -145,7 +147,7 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     if source.kind == "aggregate":
         sql = _aggregate_sql(req, source, codelists, base, names, periods, bind)
     else:
-        sql = _microdata_sql(dims, codelists, base, names, periods, bind)
+        sql = _microdata_sql(req, dims, codelists, base, names, periods, bind)
     _run(con, f"""CREATE OR REPLACE TABLE {table} AS
         SELECT c.* REPLACE (CAST(obs_value AS {value_type}) AS obs_value), {unit} AS unit_measure, {status} AS obs_status,
                CASE WHEN obs_value IS NULL THEN 'C' ELSE 'F' END AS conf_status
@@ -155,22 +157,43 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback)
 
 
-def _microdata_sql(dims, codelists, base: str, names: list[str], periods: str, bind) -> str:
+def _grouping_sets(combos: list[list[str]]) -> list[tuple[str, ...]]:
+    """Every subset of every combination: the cells and all their totals, each once."""
+    from itertools import combinations
+
+    sets: dict[tuple[str, ...], None] = {}
+    for combo in combos:
+        for k in range(len(combo), -1, -1):
+            for subset in combinations(combo, k):
+                sets.setdefault(subset, None)
+    return list(sets)
+
+
+def _microdata_sql(req: Request, dims, codelists, base: str, names: list[str], periods: str, bind) -> str:
     totals = ", ".join(f"CASE WHEN GROUPING({n}) = 1 THEN '_T' ELSE {n} END AS {n}" for n in names)
-    group = f"time_period, CUBE({', '.join(names)})" if names else "time_period"
+    combos = [[quote(d) for d in combo] for combo in req.combinations()]
+    sets = ", ".join("(" + ", ".join(s) + ")" for s in _grouping_sets(combos))
+    group = f"time_period, GROUPING SETS ({sets})" if names else "time_period"
     agg = (f"SELECT time_period{', ' + totals if names else ''}, count(*) AS obs_value FROM base "
            f"WHERE list_contains({periods}, time_period) GROUP BY {group}")
-    frame = f"SELECT unnest({periods}) AS time_period"
+    domains = {}
     for (dim, codelist_id), n in zip(dims, names):
         codelist = codelists[codelist_id]
         if codelist.fill == "all":
             codes = "[" + ", ".join(bind(c) for c in sorted(codelist.code_set() | {codelist.total})) + "]"
-            domain = f"SELECT unnest({codes}) AS {n}"
+            domains[n] = f"SELECT unnest({codes}) AS {n}"
         else:
-            domain = f"SELECT DISTINCT {n} FROM base UNION SELECT {bind(codelist.total)}"
-        frame = f"SELECT * FROM ({frame}) CROSS JOIN ({domain})"
+            domains[n] = f"SELECT DISTINCT {n} FROM base UNION SELECT {bind(codelist.total)}"
+    frames = []
+    for combo in combos or [[]]:  # zero-fill each combination over its codes; other dims are _T
+        frame = f"SELECT unnest({periods}) AS time_period"
+        for n in combo:
+            frame = f"SELECT * FROM ({frame}) CROSS JOIN ({domains[n]})"
+        others = ", ".join(f"'_T' AS {n}" for n in names if n not in combo)
+        frames.append(f"SELECT time_period, {', '.join(names)} FROM (SELECT *{', ' + others if others else ''} FROM ({frame}))"
+                      if names else frame)
     keys = ", ".join(["time_period"] + names)
-    return (f"WITH base AS ({base}), agg AS ({agg}), frame AS ({frame}) "
+    return (f"WITH base AS ({base}), agg AS ({agg}), frame AS ({' UNION '.join(frames)}) "
             f"SELECT frame.*, coalesce(agg.obs_value, 0) AS obs_value FROM frame LEFT JOIN agg USING ({keys})")
 
 
@@ -183,6 +206,11 @@ def _aggregate_sql(req: Request, source: Source, codelists, base: str, names: li
     extra = " AND ".join(f"{quote(c.name)} = {bind(codelists[c.codelist].total)}" for c in others)
     if extra:
         base += (" AND " if " WHERE " in base else " WHERE ") + extra
+    if req.cross:  # keep only the source's cells that lie within one of the combinations
+        combos = req.combinations()
+        keep = " OR ".join("(" + (" AND ".join(f"{quote(d)} = '_T'" for d in dims if d not in combo) or "TRUE") + ")"
+                           for combo in combos)
+        base += (" AND " if " WHERE " in base else " WHERE ") + f"({keep})"
     flag = source.column(source.value_column)
     upper = bind(flag.suppressed_max) if flag.suppressed_max is not None else "NULL"
     keys = ", ".join(["time_period"] + names)

@@ -180,7 +180,13 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
     flags = [f"CASE WHEN {quote('v_' + c.name)} IS NULL THEN {quote('t_' + c.name)} END"
              for c in kept if c.suppressed]
     insert = f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, _row FROM _checked WHERE {clean}"
+    return LoadSQL(checked, quarantine, insert, raw_table_ddl(src), p.values, recodes, maps)
+
+
+def raw_table_ddl(src: Source) -> str:
+    """CREATE TABLE IF NOT EXISTS raw_<source>: typed canonical columns, flags, provenance."""
+    kept = [c for c in src.columns if c.personal != "drop"]
     defs = [f"{quote(c.name)} {SQL_TYPES[c.type]}" for c in kept]
     defs += [f"{quote(c.name + '_flag')} VARCHAR" for c in kept if c.suppressed]
-    create = f"CREATE TABLE IF NOT EXISTS {raw} ({', '.join(defs)}, _file VARCHAR, _row BIGINT)"
-    return LoadSQL(checked, quarantine, insert, create, p.values, recodes, maps)
+    raw = quote("raw_" + src.id.replace("-", "_"))
+    return f"CREATE TABLE IF NOT EXISTS {raw} ({', '.join(defs)}, _file VARCHAR, _row BIGINT)"

@@ -182,6 +182,16 @@ class Request(Strict):
     unavailable: dict[str, Unavailable] = Field(default_factory=dict, description="Breakdowns the source cannot give, and why")
     threshold: int | None = Field(None, ge=1, description="Disclosure control: smallest count published")
     why_breakdowns: str = ""
+    cross: list[list[str]] = Field(default_factory=list, description=(
+        "Publish these combinations of breakdowns, each with all its totals, instead of crossing "
+        "every breakdown with every other (which can give millions of mostly empty cells)"))
+
+    def combinations(self) -> list[list[str]]:
+        """The delivered breakdowns crossed together: the spec's `cross`, or all of them at once."""
+        delivered = [d for d, _ in self.delivered_dimensions()]
+        if not self.cross:
+            return [delivered]
+        return [[d for d in combo if d in delivered] for combo in self.cross]
 
     @property
     def paragraphs(self) -> list[str]:

@@ -110,6 +110,19 @@ def _no_record_grain(req: Request, cat: "Catalogue") -> Iterator[Finding]:
                                       f"a table by it would publish microdata; remove it")
 
 
+@rule("cross-of-breakdowns", "requests")
+def _cross_of_breakdowns(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+    dims = [d for d, _ in req.dimensions()]
+    for i, combo in enumerate(req.cross):
+        for j, dim in enumerate(combo):
+            if dim not in dims:
+                yield ("cross", i, j), f"'{dim}' is not among the breakdowns{_hint(dim, dims)}"
+    covered = {d for combo in req.cross for d in combo}
+    for dim in dims:
+        if req.cross and dim not in covered and dim not in req.unavailable:
+            yield ("cross",), f"breakdown '{dim}' appears in no combination; add it to one"
+
+
 @rule("unavailable-is-breakdown", "requests")
 def _unavailable_is_breakdown(req: Request, cat: "Catalogue") -> Iterator[Finding]:
     dims = [d for d, _ in req.dimensions()]
