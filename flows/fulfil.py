@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from validators.fulfilment import fulfilment
+from validators.fulfilment import fulfilment, present_periods
 from validators.report import write_reviewer_files
 from validators.publish import build_manifest, pause_for_test, publish_edition, published_columns
 from validators.spec.catalogue import Catalogue, load_catalogue
@@ -112,8 +112,8 @@ def fulfil(reference_date: str | None = None, specs: str = "specs", landing: str
         table_findings = validate(ctx, table)
         findings += table_findings
         errors = sum(f["severity"] == "error" for f in table_findings)
-        fulfilments[request_id] = fulfilment(req, ctx.source, info.expected, info.covered, info.rows, errors,
-                                              info.fallback)
+        fulfilments[request_id] = fulfilment(req, ctx.source, info.expected, present_periods(table), info.rows,
+                                              errors, info.fallback)
         infos[request_id] = {"paragraph": req.paragraphs, "title": req.title.model_dump(), "source": req.source,
                              "rows": info.rows, "published": not has_errors(table_findings) and info.rows > 0,
                              "source_files": info.files, "spec_sha256": cat.request_hash(request_id),

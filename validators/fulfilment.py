@@ -44,3 +44,8 @@ def fulfilment(req: Request, source: Source, expected: list[str], covered: list[
     if source.estimate:
         notes.append("figures are estimates (obs_status E)")
     return Fulfilment(req.id, status, asked, delivered, missing, gaps, fallback, source.estimate, notes)
+
+
+def present_periods(table) -> list[str]:
+    """Periods the table really holds: a source dated 2015, 2020 and 2024 covers no year between."""
+    return sorted(table["time_period"].astype(str).unique()) if len(table) else []
