@@ -8,7 +8,6 @@ suppressed source cell stays suppressed: conf_status C), never re-derived.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -17,7 +16,7 @@ import duckdb
 from validators.spec.model import Codelist, Request, Source
 from validators.spec.periods import expected_periods, period_end, resolve_start
 
-from .db import cube_table, quote, raw_table
+from .db import Params, cube_table, quote, raw_table, run_bound
 from .loadsql import raw_table_ddl
 
 
@@ -54,21 +53,6 @@ def band_sql(column: str, codelist: Codelist, bind) -> str:
         upper = f" AND {quote(column)} <= {bind(c.max)}" if c.max is not None else ""
         whens.append(f"WHEN {quote(column)} >= {bind(c.min)}{upper} THEN {bind(c.code)}")
     return f"CASE WHEN {quote(column)} IS NULL THEN '_U' {' '.join(whens)} ELSE '_U' END"
-
-
-class _Binder:
-    def __init__(self) -> None:
-        self.params: dict[str, object] = {}
-
-    def __call__(self, value: object) -> str:
-        name = f"b{len(self.params)}"
-        self.params[name] = value
-        return f"${name}"
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]):
-    used = set(re.findall(r"\$(\w+)", sql))
-    return con.execute(sql, {k: v for k, v in params.items() if k in used})
 
 
 def snapshot_file(con: duckdb.DuckDBPyConnection, source: Source) -> str | None:
@@ -115,7 +99,7 @@ def _filters(req: Request, bind) -> list[str]:
 def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
                codelists: dict[str, Codelist], reference: date) -> CubeInfo:
     con.execute(raw_table_ddl(source))  # a source with no extract yet gives an empty table, not a crash
-    bind = _Binder()
+    bind = Params()
     start = resolve_start(req.period.from_, reference)
     expected = expected_periods(start, reference, req.period.frequency)
     coverage = source_coverage(con, source)
@@ -148,10 +132,10 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
         sql = _aggregate_sql(req, source, codelists, base, names, periods, bind)
     else:
         sql = _microdata_sql(req, dims, codelists, base, names, periods, bind)
-    _run(con, f"""CREATE OR REPLACE TABLE {table} AS
+    run_bound(con, f"""CREATE OR REPLACE TABLE {table} AS
         SELECT c.* REPLACE (CAST(obs_value AS {value_type}) AS obs_value), {unit} AS unit_measure, {status} AS obs_status,
                CASE WHEN obs_value IS NULL THEN 'C' ELSE 'F' END AS conf_status
-        FROM ({sql}) c ORDER BY ALL""", bind.params)
+        FROM ({sql}) c ORDER BY ALL""", bind.values)
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     files = [r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {raw_table(source.id)} ORDER BY 1").fetchall()]
     return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback)

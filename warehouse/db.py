@@ -46,6 +46,26 @@ def opened(db_path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyCo
         con.close()
 
 
+class Params:
+    """Collects values as named parameters ($p0, $p1...): SQL text never holds a spec's values."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def bind(self, value: object) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+    __call__ = bind
+
+
+def run_bound(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> duckdb.DuckDBPyConnection:
+    """Execute with only the parameters the statement uses (DuckDB rejects unused ones)."""
+    used = set(re.findall(r"\$(\w+)", sql))
+    return con.execute(sql, {k: v for k, v in params.items() if k in used})
+
+
 def quote(identifier: str) -> str:
     """Quote an identifier that has already passed the spec model's allowlist pattern."""
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", identifier):

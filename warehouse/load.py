@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,7 +17,7 @@ import duckdb
 
 from validators.spec.model import Codelist, Source
 
-from .db import raw_table
+from .db import raw_table, run_bound
 from .extract import ExtractError, stage_file
 from .loadsql import PSEUDONYM_KEY, RULES, build_load_sql
 
@@ -56,11 +55,6 @@ def pseudonym_key(key_file: Path) -> str:
 
 def extract_files(source: Source, landing: Path) -> list[Path]:
     return sorted(p for p in landing.glob(source.path) if p.is_file())
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> duckdb.DuckDBPyConnection:
-    used = set(re.findall(r"\$(\w+)", sql))
-    return con.execute(sql, {k: v for k, v in params.items() if k in used})
 
 
 def _reset_if_spec_changed(con: duckdb.DuckDBPyConnection, source: Source, spec_hash: str) -> None:
@@ -119,9 +113,9 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         _create_recode_tables(con, sql.recodes)
         for statement in sql.maps:
             con.execute(statement)
-        _run(con, sql.checked, params)
-        _run(con, sql.quarantine, params)
-        loaded = _run(con, sql.insert, params).fetchone()[0]  # INSERT returns the rows it inserted
+        run_bound(con, sql.checked, params)
+        run_bound(con, sql.quarantine, params)
+        loaded = run_bound(con, sql.insert, params).fetchone()[0]  # INSERT returns the rows it inserted
         reject_msg = RULES["unreadable_row"].split("{value}")[0]
         if staged.rejects:
             con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, NULL, ?, 'unreadable_row', ?)",

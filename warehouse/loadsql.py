@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from validators.spec.model import Codelist, Column, Source
 
-from .db import quote
+from .db import Params, quote
 
 PSEUDONYM_KEY = object()  # bound at run time to the office's secret key, never written anywhere
 
@@ -43,17 +43,7 @@ class LoadSQL:
     maps: list[str] = field(default_factory=list)  # CREATE TEMP TABLE _map_<n>: label as read -> code
 
 
-class _Params:
-    def __init__(self) -> None:
-        self.values: dict[str, object] = {}
-
-    def bind(self, value: object) -> str:
-        name = f"p{len(self.values)}"
-        self.values[name] = value
-        return f"${name}"
-
-
-def _message(rule: str, p: _Params, **known: str) -> str:
+def _message(rule: str, p: Params, **known: str) -> str:
     """SQL expression for the rule's message, the cell value spliced in at {value}."""
     template = RULES[rule]
     for key, val in known.items():
@@ -62,12 +52,12 @@ def _message(rule: str, p: _Params, **known: str) -> str:
     return f"concat({p.bind(head)}, coalesce(t, ''), {p.bind(tail)})" if _ else p.bind(head)
 
 
-def _date_expr(raw: str, formats: list[str], p: _Params) -> str:
+def _date_expr(raw: str, formats: list[str], p: Params) -> str:
     fmts = "[" + ", ".join(p.bind(f) for f in formats) + "]"
     return f"CAST(try_strptime({raw}, {fmts}) AS DATE)"
 
 
-def column_exprs(col: Column, src: Source, index: dict[str, int], p: _Params,
+def column_exprs(col: Column, src: Source, index: dict[str, int], p: Params,
                  join_alias: str) -> tuple[dict[str, str], str]:
     """Named expressions computed once per row (over the staged text), and the rule broken.
 
@@ -146,7 +136,7 @@ def recode_rows(col: Column, codelists: dict[str, Codelist]) -> list[tuple[str, 
 
 def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelist], spec_file: str) -> LoadSQL:
     index = {h: i for i, h in enumerate(headers)}
-    p = _Params()
+    p = Params()
     inner, outer, errors, joins, recodes, maps = ["s._row"], ["*"], [], [], [], []
     kept = [c for c in src.columns if c.personal != "drop"]  # dropped columns are never read
     for n, col in enumerate(kept):
