@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
+from validators.disclosure import protect_edition
 from validators.fulfilment import fulfilment, present_periods
 from validators.report import write_reviewer_files
 from validators.publish import build_manifest, pause_for_test, publish_edition, published_columns
@@ -63,6 +64,11 @@ def build_table(db: Path, cat: Catalogue, request_id: str, reference: date):
 @task(name="validate-table", cache_policy=NO_CACHE, task_run_name="validate-{ctx.request.id}")
 def validate(ctx: TableContext, table) -> list[dict]:
     return validate_table(ctx, table)
+
+
+@task(name="disclosure-control", cache_policy=NO_CACHE)
+def disclosure_control(tables, cat: Catalogue):
+    return protect_edition(tables, cat.requests, cat.codelists)
 
 
 @task(name="quarantine-findings", cache_policy=NO_CACHE)
@@ -121,6 +127,13 @@ def fulfil(reference_date: str | None = None, specs: str = "specs", landing: str
         if infos[request_id]["published"]:
             tables[request_id] = published_columns(table, ctx.dims)
         logger.info("%s: %s (%s rows, %s errors)", request_id, fulfilments[request_id].status, info.rows, errors)
+    tables, disclosure = disclosure_control(tables, cat)
+    for request_id, applied in disclosure.items():
+        infos[request_id]["disclosure"] = applied
+        if "secondary_not_applied" in applied:
+            findings.append({"spec": request_id, "source_file": f"cube_{request_id}", "row": None, "column": None,
+                             "check": "disclosure_secondary", "value": None,
+                             "message": applied["secondary_not_applied"], "severity": "warning"})
     run_id = uuid.uuid4().hex[:8]
     manifest = build_manifest(reference_date, run_id, inputs(Path(db), source_ids),
                               {p: h for p, h in cat.hashes.items()}, infos, fulfilments)

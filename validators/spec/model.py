@@ -180,7 +180,8 @@ class Request(Strict):
     period: Period
     filters: dict[str, str | list[str]] = Field(default_factory=dict, description="Canonical column -> code(s) to keep")
     unavailable: dict[str, Unavailable] = Field(default_factory=dict, description="Breakdowns the source cannot give, and why")
-    threshold: int | None = Field(None, ge=1, description="Disclosure control: smallest count published")
+    threshold: int | None = Field(None, ge=1, description="Disclosure control: smallest count published (never below the floor in code)")
+    sensitive: bool | None = Field(None, description="Stricter disclosure control (trafficking, expulsion, children, health); default: any breakdown's codelist is sensitive")
     why_breakdowns: str = ""
     cross: list[list[str]] = Field(default_factory=list, description=(
         "Publish these combinations of breakdowns, each with all its totals, instead of crossing "
