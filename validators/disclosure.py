@@ -7,11 +7,15 @@ A table published as several crossings (`cross:`) is split into one full sub-tab
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import defaultdict
+from queue import Empty
 
 import pandas as pd
 
 from .protect import ProtectedTable, primary_mask, protect_many, rule_for
+from .protect_fallback import withhold_with_totals
 from .spec.model import Codelist, Request
 
 PERSON_UNITS = {"PS", "NUMBER"}  # frequency tables: counts of persons, cases, movements
@@ -53,9 +57,10 @@ def _merge_back(table: pd.DataFrame, parts: list[ProtectedTable]) -> pd.DataFram
 
 
 def protect_edition(tables: dict[str, pd.DataFrame], requests: dict[str, Request],
-                    codelists: dict[str, Codelist], time_limit: float = 5.0
+                    codelists: dict[str, Codelist], time_limit: float = 5.0, budget: float | None = None
                     ) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
     """Protected tables, and per table the rule applied and what it cost (for the manifest)."""
+    budget = float(os.environ.get("LOIPR_DISCLOSURE_BUDGET", "30")) if budget is None else budget
     protected: dict[str, pd.DataFrame] = {}
     report: dict[str, dict] = {}
     by_source: dict[str, list[str]] = defaultdict(list)
@@ -75,18 +80,63 @@ def protect_edition(tables: dict[str, pd.DataFrame], requests: dict[str, Request
                 owners.append(rid)
                 rules.append(rule)
         try:
-            # A tight budget per period keeps a scheduled edition bounded; past it the pattern is
-            # still protecting (checked by the attacker), only not proven cheapest ("optimal": false).
-            results = protect_many(jobs, rules, time_limit=time_limit, prune=False)
+            results = _optimised_within(jobs, rules, time_limit, budget)
         except ValueError as err:  # a publisher's cube that is incomplete or does not add up
             for rid in ids:
                 protected[rid], report[rid] = _primary_only(tables[rid], requests[rid], codelists, str(err))
+            continue
+        if results is None:  # out of time: the safe pattern that withholds the totals too
+            group = {rid: (tables[rid], [d for d, _ in requests[rid].delivered_dimensions()],
+                           rule_for(requests[rid].threshold, is_sensitive(requests[rid], codelists))) for rid in ids}
+            for rid, table in withhold_with_totals(group).items():
+                protected[rid] = table
+                report[rid] = {**group[rid][2].manifest(), **_counts(table, tables[rid]), "optimal": False,
+                               "method": f"primary cells and every total they add up into (the optimiser "
+                                         f"needed more than {budget:g} s for source '{requests[rid].source}')"}
             continue
         for rid in ids:
             mine = [r for r, owner in zip(results, owners) if owner == rid]
             protected[rid] = _merge_back(tables[rid], mine)
             report[rid] = _summary(protected[rid], tables[rid], mine)
     return protected, report
+
+
+def _worker(queue, jobs, rules, time_limit) -> None:
+    try:
+        queue.put(("ok", protect_many(jobs, rules, time_limit=time_limit, prune=False)))
+    except ValueError as err:
+        queue.put(("error", str(err)))
+
+
+def _optimised_within(jobs, rules, time_limit: float, budget: float) -> list[ProtectedTable] | None:
+    """The optimiser's pattern, in a child process stopped after `budget` seconds (None then).
+
+    HiGHS cannot be interrupted from Python and a scheduled edition must end: the child is.
+    """
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs Prefect's threads
+    queue = ctx.Queue()
+    child = ctx.Process(target=_worker, args=(queue, jobs, rules, time_limit), daemon=True)
+    child.start()
+    try:
+        kind, result = queue.get(timeout=budget)
+    except Empty:
+        return None
+    finally:
+        child.terminate()
+        child.join()
+    if kind == "error":
+        raise ValueError(result)
+    return result
+
+
+def _counts(after: pd.DataFrame, before: pd.DataFrame) -> dict:
+    status = after["conf_status"]
+    values = pd.to_numeric(before["obs_value"], errors="coerce").fillna(0)
+    free = before["conf_status"] == "F"
+    total = float(values[free].sum()) or 1.0
+    return {"cells": int(len(after)), "primary": int(((status == "C") & free).sum()),
+            "secondary": int((status == "D").sum()), "source_withheld": int((~free).sum()),
+            "withheld_share": round(float(values[free & status.isin(["C", "D"])].sum()) / total, 4)}
 
 
 def _primary_only(table: pd.DataFrame, req: Request, codelists: dict[str, Codelist],
@@ -104,13 +154,5 @@ def _primary_only(table: pd.DataFrame, req: Request, codelists: dict[str, Codeli
 
 
 def _summary(after: pd.DataFrame, before: pd.DataFrame, parts: list[ProtectedTable]) -> dict:
-    status = after["conf_status"]
-    values = pd.to_numeric(before["obs_value"], errors="coerce").fillna(0)
-    free = before["conf_status"] == "F"
-    primary = int(((status == "C") & free).sum())
-    secondary = int((status == "D").sum())
-    total = float(values[free].sum()) or 1.0
-    return {**parts[0].summary.manifest(), "cells": int(len(after)), "primary": primary,
-            "secondary": secondary, "source_withheld": int((~free).sum()),
-            "withheld_share": round(float(values[free & status.isin(["C", "D"])].sum()) / total, 4),
-            "optimal": all(p.summary.optimal for p in parts)}
+    return {**parts[0].summary.manifest(), **_counts(after, before),
+            "optimal": all(p.summary.optimal for p in parts), "method": "secondary suppression at least cost"}

@@ -350,18 +350,23 @@ def _repair(attacker: Attacker, withheld: np.ndarray, tasks: list[Task],
     cut, so it ends (withholding everything protects).
     """
     withheld = withheld.copy()
+    pending = list(tasks)
     while True:
         attacker.set_pattern(withheld)
         added = False
-        for task in tasks:
+        failing = []
+        # Withholding more only widens the attacker's intervals: a task that holds keeps holding.
+        for task in pending:
             ok, cut = attacker.check(task)
             if ok is None:
+                failing.append(task)
                 cells, coefs = _separating(*cut, decision, withheld)
                 open_ = ~withheld[cells]
                 if open_.any():
                     ratio = coefs[open_] / cost[cells[open_]]
                     withheld[cells[open_][np.argmax(ratio)]] = True
                     added = True
+        pending = failing
         if not added:
             return _prune(attacker, withheld, tasks, decision, cost) if prune else withheld
 

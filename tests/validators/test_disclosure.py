@@ -63,3 +63,17 @@ def test_a_cube_whose_totals_do_not_add_up_gets_primary_suppression_and_says_why
     assert out["40x-victims"].loc[(table.sex == "F") & (table.age == "Y0T17"), "conf_status"].item() == "C"
     assert report["40x-victims"]["secondary_not_applied"].startswith("the table's totals are not a consistent cube (")
     assert report["40x-victims"]["secondary_not_applied"].endswith("): only cells below the threshold are withheld")
+
+
+def test_out_of_time_the_safe_pattern_withholds_the_totals_and_the_attacker_learns_nothing():
+    from validators.protect import attacker_interval
+
+    table = _cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
+    out, report = protect_edition({"40x-victims": table}, {"40x-victims": _request()}, CAT.codelists, budget=0)
+    protected = out["40x-victims"]
+    withheld = protected[protected["conf_status"].isin(["C", "D"])]
+    assert set(zip(withheld.sex, withheld.age)) == {("F", "Y0T17"), ("F", "_T"), ("_T", "Y0T17"), ("_T", "_T")}
+    cell = protected.index[(protected.sex == "F") & (protected.age == "Y0T17")][0]
+    lo, hi = attacker_interval(protected, ["sex", "age"], cell)
+    assert lo == 0 and hi == float("inf")
+    assert report["40x-victims"]["method"].startswith("primary cells and every total they add up into")
