@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from validators.disclosure import protect_edition
+from validators.freshness import freshness_findings
 from validators.fulfilment import fulfilment, present_periods
 from validators.report import write_reviewer_files
 from validators.publish import build_manifest, pause_for_test, publish_edition, published_columns
@@ -71,6 +72,12 @@ def disclosure_control(tables, cat: Catalogue):
     return protect_edition(tables, cat.requests, cat.codelists)
 
 
+@task(name="source-freshness", cache_policy=NO_CACHE)
+def source_freshness(db: Path, cat: Catalogue, source_ids: list[str], reference: date) -> list[dict]:
+    return freshness_findings({s: cat.sources[s] for s in source_ids},
+                              pipeline.newest_data(db, cat, source_ids), reference)
+
+
 @task(name="quarantine-findings", cache_policy=NO_CACHE)
 def quarantine(db: Path, cat: Catalogue, source_ids: list[str]) -> list[dict]:
     return pipeline.quarantine_findings(db, cat, source_ids)
@@ -109,7 +116,8 @@ def fulfil(reference_date: str | None = None, specs: str = "specs", landing: str
                 load_errors.append({"spec": source_id, "source_file": f["file"], "row": None, "column": None,
                                     "check": "extract_readable", "value": None, "message": f["error"],
                                     "severity": "error"})
-    findings = list(load_errors) + quarantine(Path(db), cat, source_ids)
+    stale = source_freshness(Path(db), cat, source_ids, reference)
+    findings = list(load_errors) + stale + quarantine(Path(db), cat, source_ids)
     tables, infos, fulfilments = {}, {}, {}
     for request_id in wanted:
         req = cat.requests[request_id]
@@ -136,7 +144,8 @@ def fulfil(reference_date: str | None = None, specs: str = "specs", landing: str
                              "message": applied["secondary_not_applied"], "severity": "warning"})
     run_id = uuid.uuid4().hex[:8]
     manifest = build_manifest(reference_date, run_id, inputs(Path(db), source_ids),
-                              {p: h for p, h in cat.hashes.items()}, infos, fulfilments)
+                              {p: h for p, h in cat.hashes.items()}, infos, fulfilments,
+                              {"stale_sources": {f["spec"]: f["message"] for f in stale}})
     folder = publish(Path(outputs), reference_date, run_id, tables, findings, manifest, Path(specs))
     logger.info("published %s: %s", folder, manifest["counts"])
     return {"edition": str(folder), "counts": manifest["counts"],

@@ -33,6 +33,20 @@ def build_one(db: Path, cat: Catalogue, request_id: str, reference: date) -> tup
     return info, table
 
 
+def newest_data(db: Path, cat: Catalogue, source_ids: list[str]) -> dict[str, date | None]:
+    """The last day each source's data speaks for (of its newest release, for snapshots)."""
+    from .cube import source_coverage
+    from .loadsql import raw_table_ddl
+
+    out = {}
+    with opened(db) as con:
+        for sid in source_ids:
+            con.execute(raw_table_ddl(cat.sources[sid]))
+            coverage = source_coverage(con, cat.sources[sid])
+            out[sid] = coverage[1] if coverage else None
+    return out
+
+
 def quarantine_findings(db: Path, cat: Catalogue, source_ids: list[str]) -> list[dict]:
     """Quarantined cells as findings (one per cell): the rows a table could not count."""
     with opened(db) as con:

@@ -99,6 +99,19 @@ class Column(Strict):
         return self
 
 
+class Freshness(Strict):
+    """How old the newest data of a source may be at the reference date (as dbt's source freshness)."""
+
+    warn_after_days: int = Field(ge=1, description="Older than this: the edition says the source is stale")
+    error_after_days: int = Field(ge=1, description="Older than this: reported as an error finding")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Freshness":
+        if self.error_after_days < self.warn_after_days:
+            raise ValueError("error_after_days must not be below warn_after_days")
+        return self
+
+
 class Source(Strict):
     id: str = Field(pattern=SPEC_ID)
     owner: Labels
@@ -116,6 +129,7 @@ class Source(Strict):
     record_key: list[str] = Field(default_factory=list, description="Canonical columns that identify a record")
     additivity: Literal["error", "warning"] = Field("error", description="How a published total that differs from the sum of its parts is reported")
     estimate: bool = Field(False, description="The source gives studies or estimates, not counts: published with obs_status E")
+    freshness: Freshness | None = Field(None, description="How old the newest data may be at the reference date")
     columns: list[Column] = Field(min_length=1)
 
     @field_validator("columns")
