@@ -33,6 +33,14 @@ def is_frequency_table(req: Request) -> bool:
     return req.measure.kind == "count" or req.measure.unit in PERSON_UNITS
 
 
+def share_key(req: Request) -> tuple:
+    """Tables share cells only if they count the same records by the same periods: same source,
+    same filters, same frequency. (A table of returns, filtered to Peruvians entering, has a
+    'direction=ENTRY, sex=F' cell that is not the movements table's cell of the same codes.)"""
+    filters = tuple(sorted((k, tuple([v] if isinstance(v, str) else v)) for k, v in req.filters.items()))
+    return (req.source, filters, req.period.frequency)
+
+
 def sub_tables(table: pd.DataFrame, req: Request) -> list[tuple[pd.DataFrame, list[str]]]:
     """One full cross-classification per crossing: its dims free, every other dim at _T."""
     dims = [d for d, _ in req.delivered_dimensions()]
@@ -60,13 +68,13 @@ def protect_edition(tables: dict[str, pd.DataFrame], requests: dict[str, Request
                     codelists: dict[str, Codelist], time_limit: float = 5.0, budget: float | None = None
                     ) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
     """Protected tables, and per table the rule applied and what it cost (for the manifest)."""
-    budget = float(os.environ.get("LOIPR_DISCLOSURE_BUDGET", "30")) if budget is None else budget
+    budget = float(os.environ.get("LOIPR_DISCLOSURE_BUDGET", "10")) if budget is None else budget
     protected: dict[str, pd.DataFrame] = {}
     report: dict[str, dict] = {}
-    by_source: dict[str, list[str]] = defaultdict(list)
+    by_source: dict[tuple, list[str]] = defaultdict(list)
     for rid in sorted(tables):
         if is_frequency_table(requests[rid]):
-            by_source[requests[rid].source].append(rid)
+            by_source[share_key(requests[rid])].append(rid)
         else:
             protected[rid] = tables[rid]
             report[rid] = {"rule": NOT_PROTECTED}

@@ -26,14 +26,20 @@ def _keys(table: pd.DataFrame, dims: list[str], all_dims: list[str]) -> pd.Serie
 
 
 def _ancestors(table: pd.DataFrame, dims: list[str], withheld: pd.Series) -> pd.Series:
-    """Rows that are a withheld row or a total it adds up into, in the same period."""
-    out = withheld.copy()
-    for _, cell in table[withheld].iterrows():
-        same = table["time_period"] == cell["time_period"]
-        for d in dims:
-            same &= (table[d] == cell[d]) | (table[d] == TOTAL)
-        out |= same
-    return out
+    """Rows that are a withheld row or a total it adds up into, in the same period.
+
+    Each withheld cell names its ancestors directly (every subset of its codes replaced by _T):
+    a set lookup per row instead of a scan of the table per withheld cell.
+    """
+    from itertools import product
+
+    wanted: set[tuple] = set()
+    for row in table.loc[withheld, ["time_period", *dims]].itertuples(index=False):
+        period, codes = row[0], row[1:]
+        for choice in product(*[(c, TOTAL) if c != TOTAL else (TOTAL,) for c in codes]):
+            wanted.add((period, *choice))
+    keys = pd.Series(list(zip(*[table[c] for c in ["time_period", *dims]])), index=table.index)
+    return withheld | keys.isin(wanted)
 
 
 def withhold_with_totals(tables: dict[str, tuple[pd.DataFrame, list[str], DisclosureRule]]
