@@ -6,10 +6,7 @@ REF    ?= 2025-12-31
 ROWS   ?= 10000000
 SAMPLE_ROWS ?= 300000
 SYNTH_SCALE ?= 1.0
-export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
-export DO_NOT_TRACK ?= 1
-export PREFECT_LOGGING_LEVEL ?= WARNING
-export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
+# Quiet, offline Prefect settings live in flows/settings.py (the CLI and the tests apply them).
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
 .PHONY: run test bench lint install browser sample clean server serve
@@ -23,12 +20,12 @@ $(BIN)/loipr: pyproject.toml
 install: $(BIN)/loipr
 
 # Seeded synthetic extracts where no real file exists: Migraciones movements, and the
-# other institutions' registers of warehouse/synth_catalogue.py (expulsions, SUNAFIL, RREE, ...).
+# other institutions' registers of warehouse/samples/extracts.py (expulsions, SUNAFIL, RREE, ...).
 sample: install
 	@test -n "$$(ls warehouse/landing/migraciones/*.csv 2>/dev/null)" || \
-	  $(BIN)/python -m warehouse.synth warehouse/landing/migraciones --rows $(SAMPLE_ROWS) --seed 2022
+	  $(BIN)/python -m warehouse.samples.movements warehouse/landing/migraciones --rows $(SAMPLE_ROWS) --seed 2022
 	@test -n "$$(ls warehouse/landing/sunafil/*.csv 2>/dev/null)" || \
-	  $(BIN)/python -m warehouse.synth_registers warehouse/landing --scale $(SYNTH_SCALE) --seed 2026
+	  $(BIN)/python -m warehouse.samples.extracts warehouse/landing --scale $(SYNTH_SCALE) --seed 2026
 
 run: install sample
 	$(BIN)/loipr lint
@@ -37,6 +34,7 @@ run: install sample
 lint: install
 	$(BIN)/loipr lint
 	$(BIN)/ruff check flows warehouse validators tests benchmarks
+	$(BIN)/lint-imports
 
 # Headless Chromium for the report test (Debian's package; Playwright drives it).
 browser:
@@ -45,6 +43,7 @@ browser:
 	  echo "warning: chromium could not be installed; browser tests will be skipped"; }
 
 test: install browser
+	$(BIN)/lint-imports
 	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q
 
 bench: install
@@ -53,7 +52,7 @@ bench: install
 # Scheduled operation (README "Scheduled operation"): a persistent Prefect server, then the worker.
 PORT ?= 4200
 server: install
-	$(BIN)/prefect server start --host 127.0.0.1 --port $(PORT)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 $(BIN)/prefect server start --host 127.0.0.1 --port $(PORT)
 
 serve: install
 	PREFECT_API_URL=http://127.0.0.1:$(PORT)/api $(BIN)/loipr serve

@@ -34,7 +34,7 @@ def extract_dir(rows: int, seed: int) -> Path:
     """Generate the extract once per (rows, seed); generation is not timed."""
     folder = DATA / f"movements-{rows}-{seed}"
     if not (folder / "done").exists():
-        from warehouse.synth import write_movements
+        from warehouse.samples.movements import write_movements
 
         shutil.rmtree(folder, ignore_errors=True)
         write_movements(folder / "migraciones", rows=rows, seed=seed)
@@ -43,9 +43,9 @@ def extract_dir(rows: int, seed: int) -> Path:
 
 
 def run_pipeline(landing: Path, db: Path) -> dict:
-    from validators.spec.catalogue import load_catalogue
+    from validators.spec.lint import load_catalogue
     from validators.spec.model import Request
-    from validators.table import TableContext, validate_table
+    from validators.checks import TableContext, validate_table
     from warehouse.cube import build_cube
     from warehouse.db import connect
     from warehouse.load import load_source
@@ -61,12 +61,12 @@ def run_pipeline(landing: Path, db: Path) -> dict:
     info = build_cube(con, req, source, cat.codelists, date(2025, 12, 31))
     table = con.execute(f"SELECT * FROM {info.table}").df()
     t2 = time.perf_counter()
-    findings = validate_table(TableContext(req, source, cat.codelists, info.expected, info.covered), table)
+    findings = validate_table(TableContext(req, source, cat.codelists, info.expected, info.covered), table).all_findings
     t3 = time.perf_counter()
     return {"load_s": t1 - t0, "build_s": t2 - t1, "validate_s": t3 - t2, "total_s": t3 - t0,
             "rows_read": sum(f.rows_read for f in loads), "rows_loaded": sum(f.rows_loaded for f in loads),
             "rows_quarantined": sum(f.rows_quarantined for f in loads), "cube_rows": info.rows,
-            "errors": sum(f["severity"] == "error" for f in findings)}
+            "errors": sum(f.severity == "error" for f in findings)}
 
 
 def run_bare(landing: Path, db: Path) -> dict:

@@ -4,35 +4,24 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.settings import BadReferenceDate, Settings, default_reference, parse_reference_date, quiet_prefect
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Answer the committee's data requests.")
 out = Console()
 err = Console(stderr=True)
-
-QUIET_PREFECT = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
-}
-
-
-def default_reference() -> str:
-    """The end of the last complete calendar year: the usual reference date of a State report."""
-    return f"{date.today().year - 1}-12-31"
+SETTINGS = Settings.from_env()  # read once; options given on the command line win
 
 
 @app.command()
-def lint(specs: Path = typer.Option(Path("specs"), help="The specs folder")) -> None:
+def lint(specs: Path = typer.Option(SETTINGS.specs, help="The specs folder")) -> None:
     """Check every spec; print every problem as file:line:column and exit 1 if any."""
-    from validators.spec.catalogue import load_catalogue
+    from validators.spec.lint import load_catalogue
 
     catalogue, problems = load_catalogue(specs)
     for problem in problems:
@@ -54,10 +43,10 @@ def schema(folder: Path = typer.Option(Path("specs/schema"))) -> None:
 
 
 @app.command()
-def load(specs: Path = Path("specs"), landing: Path = Path("warehouse/landing"),
-         db: Path = Path("warehouse/loipr.duckdb"), source: list[str] = typer.Option(None)) -> None:
+def load(specs: Path = SETTINGS.specs, landing: Path = SETTINGS.landing, db: Path = SETTINGS.db,
+         source: list[str] = typer.Option(None)) -> None:
     """Load the extracts of every source (or --source ...) into the warehouse, without Prefect."""
-    from validators.spec.catalogue import load_catalogue
+    from validators.spec.lint import load_catalogue
     from warehouse.db import WarehouseBusy
     from warehouse.pipeline import load_one
 
@@ -69,7 +58,7 @@ def load(specs: Path = Path("specs"), landing: Path = Path("warehouse/landing"),
     failed = False
     for source_id in source or sorted(catalogue.sources):
         try:
-            loads = load_one(db, catalogue, source_id, landing, Path("warehouse/.pseudonym-key"))
+            loads = load_one(db, catalogue, source_id, landing, SETTINGS.key_file)
         except WarehouseBusy as busy:
             err.print(str(busy), style="red")
             raise typer.Exit(3)
@@ -84,19 +73,22 @@ def load(specs: Path = Path("specs"), landing: Path = Path("warehouse/landing"),
 @app.command()
 def run(reference_date: str = typer.Option(None, "--reference-date", "-r", help="Edition reference date YYYY-MM-DD"),
         request: list[str] = typer.Option(None, help="Only these requests"),
-        specs: str = "specs", landing: str = "warehouse/landing", db: str = "warehouse/loipr.duckdb",
-        outputs: str = "outputs") -> None:
+        specs: Path = SETTINGS.specs, landing: Path = SETTINGS.landing, db: Path = SETTINGS.db,
+        outputs: Path = SETTINGS.outputs) -> None:
     """Run the whole pipeline (Prefect flow `fulfil`) and publish the edition."""
-    for key, value in QUIET_PREFECT.items():
-        os.environ.setdefault(key, value)
+    try:  # checked before anything starts: a bad date must not cost a whole load and build
+        reference = parse_reference_date(reference_date) if reference_date else default_reference()
+    except BadReferenceDate as bad:
+        err.print(f"--reference-date: {bad}", style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    quiet_prefect()
     from flows.fulfil import SpecsInvalid, fulfil
     from warehouse.db import WarehouseBusy
 
-    reference = reference_date or default_reference()
     out.print(f"fulfil: edition {reference} (Prefect flow; a temporary local server starts if none is set)")
     try:
-        result = fulfil(reference_date=reference, specs=specs, landing=landing, db=db, outputs=outputs,
-                        requests=request or None)
+        result = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
+                        outputs=str(outputs), requests=request or None)
     except SpecsInvalid as bad:
         err.print(str(bad), markup=False)
         raise typer.Exit(1)
@@ -122,9 +114,9 @@ def _print_summary(edition: Path) -> None:
 
 
 @app.command()
-def catalogue(specs: Path = Path("specs"), edition: Path = typer.Option(None, help="Show statuses of this edition")) -> None:
+def catalogue(specs: Path = SETTINGS.specs, edition: Path = typer.Option(None, help="Show statuses of this edition")) -> None:
     """The table of requests: paragraph, title, breakdowns asked, status."""
-    from validators.spec.catalogue import load_catalogue
+    from validators.spec.lint import load_catalogue
 
     cat, problems = load_catalogue(specs)
     statuses = {}
@@ -145,9 +137,9 @@ def catalogue(specs: Path = Path("specs"), edition: Path = typer.Option(None, he
 
 
 @app.command()
-def editions(outputs: Path = typer.Option(Path("outputs"), help="The outputs folder")) -> None:
+def editions(outputs: Path = typer.Option(SETTINGS.outputs, help="The outputs folder")) -> None:
     """The published editions: reference date, run time, status counts, spec and input hashes."""
-    from validators.editions import edition_summaries
+    from validators.publish.history import edition_summaries
 
     rows = edition_summaries(outputs)
     table = Table(title=f"Editions in {outputs}", box=None)
@@ -164,9 +156,9 @@ def editions(outputs: Path = typer.Option(Path("outputs"), help="The outputs fol
 @app.command()
 def diff(a: str = typer.Argument(..., help="Edition (reference date) or folder"),
          b: str = typer.Argument(..., help="Edition (reference date) or folder"),
-         outputs: Path = typer.Option(Path("outputs"), help="The outputs folder")) -> None:
+         outputs: Path = typer.Option(SETTINGS.outputs, help="The outputs folder")) -> None:
     """What changed between editions A and B: statuses, specs, inputs, cells."""
-    from validators.editions import diff_editions
+    from validators.publish.history import diff_editions
 
     folders = [Path(x) if Path(x).is_dir() else outputs / x for x in (a, b)]
     for folder in folders:
@@ -198,8 +190,7 @@ def serve(deploy: bool = typer.Option(True, help="Register the deployments of pr
 
     Needs a persistent `prefect server start` and PREFECT_API_URL pointing at it.
     """
-    for key, value in QUIET_PREFECT.items():
-        os.environ.setdefault(key, value)
+    quiet_prefect()
     from flows.deployments import POOL, NoServer, api_url, deploy_all, ensure_pool, worker_command
 
     try:
@@ -221,13 +212,13 @@ def serve(deploy: bool = typer.Option(True, help="Register the deployments of pr
 
 @app.command()
 def report(edition: str = typer.Argument(None, help="Edition (reference date) or folder; default: the latest"),
-           outputs: Path = typer.Option(Path("outputs"), help="The outputs folder"),
-           specs: Path = typer.Option(Path("specs"), help="The specs folder (the committee's words, labels)"),
+           outputs: Path = typer.Option(SETTINGS.outputs, help="The outputs folder"),
+           specs: Path = typer.Option(SETTINGS.specs, help="The specs folder (the committee's words, labels)"),
            gx: bool = typer.Option(False, help="Also re-run the Great Expectations suites on the published tables"),
            lang: str = typer.Option("es", help="Language of the annex: es or en")) -> None:
     """Rebuild report.html and annex.xlsx from a published edition, without loading anything."""
-    from validators.annex import write_annex
-    from validators.report import write_reviewer_files
+    from validators.review import write_annex, write_reviewer_files
+    from validators.spec.lint import load_catalogue
 
     folder = Path(edition) if edition and Path(edition).is_dir() else None
     if folder is None:
@@ -236,16 +227,13 @@ def report(edition: str = typer.Argument(None, help="Edition (reference date) or
     if folder is None or not (folder / "manifest.json").exists():
         err.print(f"no published edition {edition or ''} in {outputs}: run `loipr run` first", style="red")
         raise typer.Exit(1)
-    write_reviewer_files(folder, specs, gx=gx)
+    catalogue, _ = load_catalogue(specs)
+    write_reviewer_files(folder, catalogue, rerun=gx)
     if lang != "es":
-        write_annex(folder, specs, lang=lang)
+        write_annex(folder, catalogue, lang=lang)
     for name in ("report.html", "annex.xlsx"):
         out.print(f"wrote {folder / name} ({(folder / name).stat().st_size:,} bytes)")
 
 
-def main() -> None:  # pragma: no cover
-    app()
-
-
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    app()

@@ -1,13 +1,14 @@
-"""The `fulfil` flow: lint -> load (a task per source) -> build and validate (a task per request) -> publish.
+"""The `fulfil` flow: lint -> load (a task per source) -> build and check (a task per request)
+-> disclosure control -> publish.
 
-Tasks only call one function of warehouse/ or validators/. Tasks that touch the DuckDB file run
-one after another (DuckDB allows one writer per file).
+Tasks only call one function of warehouse/ or validators/; the decisions (status, publish or not)
+are plain functions of validators/decisions.py. Tasks that touch the DuckDB file run one after
+another (DuckDB allows one writer per file).
 """
 
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -15,14 +16,16 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from validators.disclosure import protect_edition
-from validators.freshness import freshness_findings
-from validators.fulfilment import fulfilment, present_periods
-from validators.report import write_reviewer_files
-from validators.publish import build_manifest, pause_for_test, publish_edition, published_columns
-from validators.spec.catalogue import Catalogue, load_catalogue
-from validators.table import TableContext, has_errors, validate_table
+from flows.settings import Settings, default_reference
+from validators.checks import TableContext, TableValidation, freshness_findings, validate_table
+from validators.decisions import decide, failed_requests
+from validators.disclosure import disclosure_findings, protect_edition
+from validators.publish import build_manifest, publish_edition, published_columns, request_entry
+from validators.spec.catalogue import Catalogue
+from validators.spec.findings import Finding
+from validators.spec.lint import load_catalogue
 from warehouse import pipeline
+from warehouse.load import FileLoad
 
 
 class SpecsInvalid(RuntimeError):
@@ -51,10 +54,8 @@ def transient_io_error(task, task_run, state) -> bool:
 
 @task(name="load-source", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(2),
       retry_condition_fn=transient_io_error, task_run_name="load-{source_id}")
-def load_source(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path) -> list[dict]:
-    loads = pipeline.loads_as_dicts(pipeline.load_one(db, cat, source_id, landing, key_file))
-    pause_for_test("load")  # committed, next source not yet loaded: a crash here must not duplicate rows
-    return loads
+def load_source(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path) -> list[FileLoad]:
+    return pipeline.load_one(db, cat, source_id, landing, key_file)
 
 
 @task(name="build-table", cache_policy=NO_CACHE, task_run_name="build-{request_id}")
@@ -63,23 +64,23 @@ def build_table(db: Path, cat: Catalogue, request_id: str, reference: date):
 
 
 @task(name="validate-table", cache_policy=NO_CACHE, task_run_name="validate-{ctx.request.id}")
-def validate(ctx: TableContext, table) -> list[dict]:
+def validate(ctx: TableContext, table) -> TableValidation:
     return validate_table(ctx, table)
 
 
 @task(name="disclosure-control", cache_policy=NO_CACHE)
-def disclosure_control(tables, cat: Catalogue):
-    return protect_edition(tables, cat.requests, cat.codelists)
+def disclosure_control(tables, cat: Catalogue, budget: float):
+    return protect_edition(tables, cat.requests, cat.codelists, budget=budget)
 
 
 @task(name="source-freshness", cache_policy=NO_CACHE)
-def source_freshness(db: Path, cat: Catalogue, source_ids: list[str], reference: date) -> list[dict]:
+def source_freshness(db: Path, cat: Catalogue, source_ids: list[str], reference: date) -> list[Finding]:
     return freshness_findings({s: cat.sources[s] for s in source_ids},
                               pipeline.newest_data(db, cat, source_ids), reference)
 
 
 @task(name="quarantine-findings", cache_policy=NO_CACHE)
-def quarantine(db: Path, cat: Catalogue, source_ids: list[str]) -> list[dict]:
+def quarantine(db: Path, cat: Catalogue, source_ids: list[str]) -> list[Finding]:
     return pipeline.quarantine_findings(db, cat, source_ids)
 
 
@@ -89,64 +90,61 @@ def inputs(db: Path, source_ids: list[str]) -> list[dict]:
 
 
 @task(name="publish-edition", cache_policy=NO_CACHE)
-def publish(outputs: Path, edition: str, run_id: str, tables, findings, manifest, specs: Path | None = None) -> Path:
-    # GX results, report.html and annex.xlsx are written into the staging folder: one rename publishes all
-    extras = [partial(write_reviewer_files, specs=specs)] if specs else []
-    return publish_edition(outputs, edition, run_id, tables, findings, manifest, extras=extras)
+def publish(outputs: Path, edition: str, run_id: str, tables, findings, manifest, cat: Catalogue,
+            gx_results) -> Path:
+    return publish_edition(outputs, edition, run_id, tables, findings, manifest, cat, gx_results)
+
+
+def log_loads(logger, loads: list[FileLoad]) -> None:
+    for f in loads:
+        logger.info("loaded %s %s: %s read, %s loaded, %s quarantined%s%s", f.source, f.file, f.rows_read,
+                    f.rows_loaded, f.rows_quarantined, " (unchanged)" if f.skipped else "",
+                    f" ERROR {f.error}" if f.error else "")
 
 
 @flow(name="fulfil", log_prints=True)
-def fulfil(reference_date: str | None = None, specs: str = "specs", landing: str = "warehouse/landing",
-           db: str = "warehouse/loipr.duckdb", outputs: str = "outputs",
-           requests: list[str] | None = None, key_file: str = "warehouse/.pseudonym-key") -> dict:
-    """Build and publish the edition for `reference_date` (YYYY-MM-DD; default: last 31 December)."""
+def fulfil(reference_date: date | None = None, requests: list[str] | None = None, specs: str | None = None,
+           landing: str | None = None, db: str | None = None, outputs: str | None = None,
+           key_file: str | None = None) -> dict:
+    """Build and publish the edition for `reference_date` (default: the last 31 December)."""
     logger = get_run_logger()
-    # Scheduled runs pass no date: the yearly edition is for the year just closed.
-    reference_date = reference_date or f"{date.today().year - 1}-12-31"
-    reference = date.fromisoformat(reference_date)
-    cat = lint_specs(Path(specs))
+    given = {"specs": specs, "landing": landing, "db": db, "outputs": outputs, "key_file": key_file}
+    s = Settings.from_env().with_paths(**given)
+    reference = reference_date or default_reference()
+    cat = lint_specs(s.specs)
     wanted = sorted(requests or cat.requests)
     source_ids = sorted({cat.requests[r].source for r in wanted})
-    load_errors = []
+    findings: list[Finding] = []
     for source_id in source_ids:
-        for f in load_source(Path(db), cat, source_id, Path(landing), Path(key_file)):
-            logger.info("loaded %s %s: %s read, %s loaded, %s quarantined%s", f["source"], f["file"],
-                        f["rows_read"], f["rows_loaded"], f["rows_quarantined"], " (unchanged)" if f["skipped"] else "")
-            if f["error"]:
-                load_errors.append({"spec": source_id, "source_file": f["file"], "row": None, "column": None,
-                                    "check": "extract_readable", "value": None, "message": f["error"],
-                                    "severity": "error"})
-    stale = source_freshness(Path(db), cat, source_ids, reference)
-    findings = list(load_errors) + stale + quarantine(Path(db), cat, source_ids)
-    tables, infos, fulfilments = {}, {}, {}
+        loads = load_source(s.db, cat, source_id, s.landing, s.key_file)
+        log_loads(logger, loads)
+        findings += pipeline.load_error_findings(loads)
+    stale = source_freshness(s.db, cat, source_ids, reference)
+    findings += stale + quarantine(s.db, cat, source_ids)
+    tables, entries, fulfilments, gx_findings, gx_results = {}, {}, {}, [], {}
     for request_id in wanted:
         req = cat.requests[request_id]
-        info, table = build_table(Path(db), cat, request_id, reference)
+        info, table = build_table(s.db, cat, request_id, reference)
         ctx = TableContext(req, cat.sources[req.source], cat.codelists, info.expected, info.covered, info.fallback)
-        table_findings = validate(ctx, table)
-        findings += table_findings
-        errors = sum(f["severity"] == "error" for f in table_findings)
-        fulfilments[request_id] = fulfilment(req, ctx.source, info.expected, present_periods(table), info.rows,
-                                              errors, info.fallback)
-        infos[request_id] = {"paragraph": req.paragraphs, "title": req.title.model_dump(), "source": req.source,
-                             "rows": info.rows, "published": not has_errors(table_findings) and info.rows > 0,
-                             "source_files": info.files, "spec_sha256": cat.request_hash(request_id),
-                             "errors": errors, "warnings": len(table_findings) - errors}
-        if infos[request_id]["published"]:
+        checked = validate(ctx, table)
+        findings += checked.findings
+        gx_findings += checked.gx_findings
+        if checked.gx_result is not None:
+            gx_results[request_id] = (checked.gx_result, checked.gx_suite)
+        decision = decide(req, ctx.source, info.expected, table, info.rows, checked.all_findings, info.fallback)
+        fulfilments[request_id] = decision.fulfilment
+        entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
+        if decision.published:
             tables[request_id] = published_columns(table, ctx.dims)
-        logger.info("%s: %s (%s rows, %s errors)", request_id, fulfilments[request_id].status, info.rows, errors)
-    tables, disclosure = disclosure_control(tables, cat)
+        logger.info("%s: %s (%s rows, %s errors)", request_id, decision.fulfilment.status, info.rows, decision.errors)
+    tables, disclosure = disclosure_control(tables, cat, s.disclosure_budget)
     for request_id, applied in disclosure.items():
-        infos[request_id]["disclosure"] = applied
-        if "secondary_not_applied" in applied:
-            findings.append({"spec": request_id, "source_file": f"cube_{request_id}", "row": None, "column": None,
-                             "check": "disclosure_secondary", "value": None,
-                             "message": applied["secondary_not_applied"], "severity": "warning"})
+        entries[request_id]["disclosure"] = applied
+    findings += disclosure_findings(disclosure) + gx_findings
     run_id = uuid.uuid4().hex[:8]
-    manifest = build_manifest(reference_date, run_id, inputs(Path(db), source_ids),
-                              {p: h for p, h in cat.hashes.items()}, infos, fulfilments,
-                              {"stale_sources": {f["spec"]: f["message"] for f in stale}})
-    folder = publish(Path(outputs), reference_date, run_id, tables, findings, manifest, Path(specs))
+    edition = reference.isoformat()
+    manifest = build_manifest(edition, run_id, inputs(s.db, source_ids), dict(cat.hashes), entries, fulfilments,
+                              {"stale_sources": {f.spec: f.message for f in stale}})
+    folder = publish(s.outputs, edition, run_id, tables, findings, manifest, cat, gx_results)
     logger.info("published %s: %s", folder, manifest["counts"])
-    return {"edition": str(folder), "counts": manifest["counts"],
-            "failed": [r for r, f in fulfilments.items() if f.status == "failed"]}
+    return {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments)}

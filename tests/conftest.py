@@ -9,17 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from flows.settings import quiet_prefect
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # Before anything imports prefect: its settings are read once per process.
 _home = tempfile.mkdtemp(prefix="loipr-prefect-")
 os.environ["PREFECT_HOME"] = _home
-for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-                   "PREFECT_LOGGING_LEVEL": "WARNING",
-                   "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-                   "LOIPR_PSEUDONYM_KEY": "test-key-not-secret"}.items():
-    os.environ.setdefault(key, value)
+quiet_prefect()
+os.environ.setdefault("LOIPR_PSEUDONYM_KEY", "test-key-not-secret")
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from validators.spec.model import Codelist, Request, Source
+from validators.spec.model import TOTAL, Codelist, Request, Source
 from validators.spec.periods import expected_periods, period_end, resolve_start
 
 from .db import Params, cube_table, quote, raw_table, run_bound
@@ -29,10 +29,6 @@ class CubeInfo:
     covered: list[str]
     files: list[str] = field(default_factory=list)
     fallback: list[str] = field(default_factory=list)  # latest periods delivered instead of those asked
-
-    @property
-    def missing(self) -> list[str]:
-        return [p for p in self.expected if p not in set(self.covered)]
 
 
 def period_sql(column: str, frequency: str) -> str:
@@ -154,7 +150,7 @@ def _grouping_sets(combos: list[list[str]]) -> list[tuple[str, ...]]:
 
 
 def _microdata_sql(req: Request, dims, codelists, base: str, names: list[str], periods: str, bind) -> str:
-    totals = ", ".join(f"CASE WHEN GROUPING({n}) = 1 THEN '_T' ELSE {n} END AS {n}" for n in names)
+    totals = ", ".join(f"CASE WHEN GROUPING({n}) = 1 THEN '{TOTAL}' ELSE {n} END AS {n}" for n in names)
     combos = [[quote(d) for d in combo] for combo in req.combinations()]
     sets = ", ".join("(" + ", ".join(s) + ")" for s in _grouping_sets(combos))
     group = f"time_period, GROUPING SETS ({sets})" if names else "time_period"
@@ -173,7 +169,7 @@ def _microdata_sql(req: Request, dims, codelists, base: str, names: list[str], p
         frame = f"SELECT unnest({periods}) AS time_period"
         for n in combo:
             frame = f"SELECT * FROM ({frame}) CROSS JOIN ({domains[n]})"
-        others = ", ".join(f"'_T' AS {n}" for n in names if n not in combo)
+        others = ", ".join(f"'{TOTAL}' AS {n}" for n in names if n not in combo)
         frames.append(f"SELECT time_period, {', '.join(names)} FROM (SELECT *{', ' + others if others else ''} FROM ({frame}))"
                       if names else frame)
     keys = ", ".join(["time_period"] + names)
@@ -192,7 +188,7 @@ def _aggregate_sql(req: Request, source: Source, codelists, base: str, names: li
         base += (" AND " if " WHERE " in base else " WHERE ") + extra
     if req.cross:  # keep only the source's cells that lie within one of the combinations
         combos = req.combinations()
-        keep = " OR ".join("(" + (" AND ".join(f"{quote(d)} = '_T'" for d in dims if d not in combo) or "TRUE") + ")"
+        keep = " OR ".join("(" + (" AND ".join(f"{quote(d)} = '{TOTAL}'" for d in dims if d not in combo) or "TRUE") + ")"
                            for combo in combos)
         base += (" AND " if " WHERE " in base else " WHERE ") + f"({keep})"
     flag = source.column(source.value_column)

@@ -10,9 +10,6 @@ from typing import Iterator
 
 import duckdb
 
-DEFAULT_DB = Path("warehouse/loipr.duckdb")
-
-
 class WarehouseBusy(RuntimeError):
     """Another process holds the DuckDB file: say who, and what to do."""
 

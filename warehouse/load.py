@@ -15,11 +15,12 @@ from pathlib import Path
 
 import duckdb
 
+from validators.spec.findings import KINDS
 from validators.spec.model import Codelist, Source
 
 from .db import raw_table, run_bound
-from .extract import ExtractError, stage_file
-from .loadsql import PSEUDONYM_KEY, RULES, build_load_sql
+from .readers import ExtractError, stage_file
+from .loadsql import PSEUDONYM_KEY, build_load_sql
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         run_bound(con, sql.checked, params)
         run_bound(con, sql.quarantine, params)
         loaded = run_bound(con, sql.insert, params).fetchone()[0]  # INSERT returns the rows it inserted
-        reject_msg = RULES["unreadable_row"].split("{value}")[0]
+        reject_msg = KINDS["unreadable_row"].template.split("{value}")[0]
         if staged.rejects:
             con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, NULL, ?, 'unreadable_row', ?)",
                             [[source.id, rel, row, raw[:500], reject_msg + reason] for row, raw, reason in staged.rejects])

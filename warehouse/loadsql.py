@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from validators.spec.findings import KINDS
 from validators.spec.model import Codelist, Column, Source
 
 from .db import Params, quote
@@ -19,17 +20,10 @@ PSEUDONYM_KEY = object()  # bound at run time to the office's secret key, never 
 SQL_TYPES = {"string": "VARCHAR", "code": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
              "date": "DATE", "month": "DATE", "year": "DATE", "age": "INTEGER"}
 
-# Quarantine rules: name -> message template ({value} is the cell as read, {col} its header).
-RULES: dict[str, str] = {
-    "required": "{col} is empty and is required",
-    "not_an_integer": "'{value}' in {col} is not a whole number",
-    "not_a_number": "'{value}' in {col} is not a number",
-    "not_a_date": "'{value}' in {col} is not a date in the format {formats}",
-    "not_a_year": "'{value}' in {col} is not a year",
-    "unknown_label": "'{value}' in {col} is not mapped to a code of '{codelist}'; add it to the recode of {col} in {spec}",
-    "age_out_of_range": "'{value}' in {col} gives an age outside 0-130 years at {at}",
-    "unreadable_row": "the row cannot be split into the file's columns: {value}",
-}
+# Quarantine rules a cell can break; their messages are the findings catalogue's templates
+# ({value} is the cell as read, {col} its header).
+ROW_RULES = ("required", "not_an_integer", "not_a_number", "not_a_date", "not_a_year", "unknown_label",
+             "age_out_of_range")
 
 
 @dataclass
@@ -45,7 +39,7 @@ class LoadSQL:
 
 def _message(rule: str, p: Params, **known: str) -> str:
     """SQL expression for the rule's message, the cell value spliced in at {value}."""
-    template = RULES[rule]
+    template = KINDS[rule].template
     for key, val in known.items():
         template = template.replace("{" + key + "}", val)
     head, _, tail = template.partition("{value}")
@@ -155,7 +149,7 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
         outer.append(f"{error} AS {quote('e_' + col.name)}")
         formats = ", ".join(col.formats) or "ISO (YYYY-MM-DD)"
         msg = {r: _message(r, p, col=col.source, formats=formats, codelist=col.codelist or "",
-                           spec=spec_file, at=col.age_at or "") for r in RULES if r != "unreadable_row"}
+                           spec=spec_file, at=col.age_at or "") for r in ROW_RULES}
         case = " ".join(f"WHEN '{r}' THEN {m}" for r, m in msg.items())
         errors.append(f"SELECT $source, $file, _row, {p.bind(col.source)}, t, rule, CASE rule {case} END "
                       f"FROM (SELECT _row, {quote('t_' + col.name)} AS t, {quote('e_' + col.name)} AS rule "

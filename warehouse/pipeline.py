@@ -5,13 +5,13 @@ Only aggregated cubes leave DuckDB (as small DataFrames); microdata never does.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from validators.spec.catalogue import Catalogue
+from validators.spec.findings import Finding, finding
 
 from .cube import CubeInfo, build_cube
 from .db import opened
@@ -47,15 +47,19 @@ def newest_data(db: Path, cat: Catalogue, source_ids: list[str]) -> dict[str, da
     return out
 
 
-def quarantine_findings(db: Path, cat: Catalogue, source_ids: list[str]) -> list[dict]:
+def load_error_findings(loads: list[FileLoad]) -> list[Finding]:
+    """A file that could not be read at all: an error finding on its source."""
+    return [finding("extract_readable", f.source, source_file=f.file, detail=f.error) for f in loads if f.error]
+
+
+def quarantine_findings(db: Path, cat: Catalogue, source_ids: list[str]) -> list[Finding]:
     """Quarantined cells as findings (one per cell): the rows a table could not count."""
     with opened(db) as con:
         rows = con.execute(
             """SELECT source, file, row_number, "column", value, rule, message FROM quarantine
                WHERE list_contains($ids, source) ORDER BY source, file, row_number""",
             {"ids": source_ids}).fetchall()
-    return [{"spec": s, "source_file": f, "row": r, "column": c, "check": rule, "value": v,
-             "message": m, "severity": "warning"} for s, f, r, c, v, rule, m in rows]
+    return [finding(rule, s, source_file=f, row=r, column=c, value=v, message=m) for s, f, r, c, v, rule, m in rows]
 
 
 def load_log(db: Path, source_ids: list[str]) -> list[dict]:
@@ -65,6 +69,3 @@ def load_log(db: Path, source_ids: list[str]) -> list[dict]:
     df["loaded_at"] = df["loaded_at"].astype(str)
     return df.to_dict("records")
 
-
-def loads_as_dicts(loads: list[FileLoad]) -> list[dict]:
-    return [asdict(x) for x in loads]

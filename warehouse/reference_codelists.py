@@ -18,7 +18,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-from validators.spec.model import Codelist
+from validators.spec.model import TOTAL, Codelist
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = REPO / "warehouse" / "landing" / "reference"
@@ -124,7 +124,7 @@ def nationality_codelist(reference_dir: Path = REFERENCE_DIR) -> dict[str, Any]:
         "name": {"en": "Nationality", "es": "Nacionalidad"},
         "reference": "ISO 3166-1 alpha-3 with UN M49 names (datasets/country-codes, "
                      f"{COUNTRY_CSV}); XXA, XXX from ICAO Doc 9303",
-        "total": "_T",
+        "total": TOTAL,
         "fill": "observed",
         "codes": nationality_codes(reference_dir / COUNTRY_CSV),
     }
@@ -135,7 +135,7 @@ def occupation_codelist(reference_dir: Path = REFERENCE_DIR) -> dict[str, Any]:
         "id": "occupation",
         "name": {"en": "Occupation (ISCO-08 major group)", "es": "Ocupación (gran grupo CIUO-08)"},
         "reference": f"ILO ISCO-08 / CIUO-08 major groups; English labels from ESCO ({ISCO_CSV})",
-        "total": "_T",
+        "total": TOTAL,
         "codes": isco_major_groups(reference_dir / ISCO_CSV),
     }
 
@@ -145,7 +145,7 @@ def region_codelist(reference_dir: Path = REFERENCE_DIR) -> dict[str, Any]:
         "id": "region_pe",
         "name": {"en": "Region of Peru (department)", "es": "Departamento del Perú"},
         "reference": f"ISO 3166-2:PE department codes, INEI ubigeo order ({DEPARTMENT_CSV})",
-        "total": "_T",
+        "total": TOTAL,
         "fill": "observed",
         "codes": region_codes(reference_dir / DEPARTMENT_CSV),
     }

@@ -1,7 +1,7 @@
 """A run killed (SIGKILL) during load or during publish leaves everything consistent; a re-run completes.
 
-The run is a real `loipr run` process; LOIPR_TEST_PAUSE_AT=load|publish (validators/publish.py
-`pause_for_test`) makes it sleep at that step so the test can kill it there.
+The run is a real `loipr run` process; tests/flows/paused_run.py wraps a pause around the step
+(after a source's load is committed; after the edition is staged) so the test can kill it there.
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ EDITION = "2025-12-31"
 REQUESTS = ["--request", "40a-movements-iom", "--request", "40h-trafficking-victims"]
 
 
+PAUSED_RUN = Path(__file__).with_name("paused_run.py")
+
+
 def loipr_run(project: Path, pause: str | None = None) -> subprocess.Popen:
-    env = {**os.environ, "LOIPR_TEST_PAUSE_SECONDS": "120"}
-    env.pop("LOIPR_TEST_PAUSE_AT", None)
-    if pause:
-        env["LOIPR_TEST_PAUSE_AT"] = pause
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "-r", EDITION, "--specs",
+    command = [sys.executable, str(PAUSED_RUN), pause] if pause else [sys.executable, "-m", "flows.cli"]
+    return subprocess.Popen([*command, "run", "-r", EDITION, "--specs",
                              str(project / "specs"), "--landing", str(project / "landing"), "--db",
                              str(project / "w.duckdb"), "--outputs", str(project / "out"), *REQUESTS],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
 def kill_when_paused(proc: subprocess.Popen, step: str) -> None:

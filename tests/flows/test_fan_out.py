@@ -10,7 +10,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from validators.spec.catalogue import load_catalogue
+from validators.spec.lint import load_catalogue
 from warehouse.pipeline import build_one, load_one
 from warehouse.snapshot import build_from_snapshot, write_snapshot
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from validators.spec.catalogue import load_catalogue
-from validators.table import TableContext, validate_table
+from validators.spec.lint import load_catalogue
+from validators.checks import TableContext, validate_table
 from warehouse.cube import build_cube
 from warehouse.db import connect
 from warehouse.load import load_source
@@ -47,8 +47,8 @@ def test_full_cross_has_totals_zero_fill_and_adds_up(warehouse):
     assert total == {"2020-03": 4, "2020-04": 4}  # the fixture's loaded deaths by month
     assert (df.obs_value == 0).sum() > 0  # zero-filled
     assert [f for f in validate_table(TableContext(req, cat.sources[req.source], cat.codelists,
-                                                   info.expected, info.covered), df)
-            if f["severity"] == "error"] == []
+                                                   info.expected, info.covered), df).all_findings
+            if f.severity == "error"] == []
 
 
 def test_cross_publishes_each_combination_with_its_totals_only(warehouse):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from validators.spec.catalogue import load_catalogue
+from validators.spec.lint import load_catalogue
 from warehouse.db import connect
 from warehouse.load import load_source
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from validators.spec.catalogue import load_catalogue
+from validators.spec.lint import load_catalogue
 from warehouse.db import connect
 from warehouse.load import load_source
 

@@ -1,8 +1,7 @@
-"""Load every spec under specs/ and report every problem, in one pass, as file:line:column."""
+"""Read every spec under specs/ into one typed Catalogue; schema problems as file:line:column."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .model import Codelist, Request, Source
+from .suggest import suggestion
 from .yamlpos import Located, Problem, format_path, load_located
 
 KINDS: dict[str, type[BaseModel]] = {"codelists": Codelist, "sources": Source, "requests": Request}
@@ -28,15 +28,6 @@ class Catalogue:
 
     def request_hash(self, request_id: str) -> str:
         return self.hashes[self.files[("requests", request_id)]]
-
-
-def suggestion(value: object, candidates: list[str]) -> str:
-    """'; did you mean 'x'?' for a near miss, else the list of what is allowed."""
-    close = difflib.get_close_matches(str(value), candidates, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    shown = ", ".join(sorted(candidates)[:12]) + (", ..." if len(candidates) > 12 else "")
-    return f"; expected one of: {shown}" if candidates else ""
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
@@ -116,12 +107,3 @@ def read_specs(root: Path) -> tuple[Catalogue, list[Problem]]:
             catalogue.files[(kind, spec.id)] = shown
             catalogue.located[(kind, spec.id)] = located
     return catalogue, problems
-
-
-def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
-    """Every spec, typed, with every problem: YAML, schema and cross-references."""
-    from .rules import cross_reference_problems  # rules need the Catalogue type defined above
-
-    catalogue, problems = read_specs(root)
-    problems.extend(cross_reference_problems(catalogue))
-    return catalogue, sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.message))

@@ -6,16 +6,15 @@ A rule sees the whole catalogue, so it can say what would be right ("did you mea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
+from .catalogue import Catalogue
 from .model import Request, Source
 from .periods import ANCHORS, FREQUENCY_RANK
+from .suggest import suggestion
 from .yamlpos import KeyPath, Problem, format_path
 
-if TYPE_CHECKING:
-    from .catalogue import Catalogue
-
-Finding = tuple[KeyPath, str]
+Hit = tuple[KeyPath, str]  # (where in the spec, what is wrong and how to fix it)
 GRAIN = {"date": "month", "month": "month", "year": "year"}  # finest frequency a period column can give
 
 
@@ -23,33 +22,32 @@ GRAIN = {"date": "month", "month": "month", "year": "year"}  # finest frequency 
 class Rule:
     name: str
     kind: str  # which specs it reads: requests or sources
-    check: Callable[..., Iterator[Finding]]
+    check: Callable[..., Iterator[Hit]]
 
 
 RULES: list[Rule] = []
 
 
 def rule(name: str, kind: str):
-    def register(fn: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
+    def register(fn: Callable[..., Iterator[Hit]]) -> Callable[..., Iterator[Hit]]:
         RULES.append(Rule(name, kind, fn))
         return fn
     return register
 
 
 def _hint(value: object, candidates) -> str:
-    from .catalogue import suggestion
     return suggestion(value, list(candidates))
 
 
 # ---------------------------------------------------------------- requests
 @rule("known-source", "requests")
-def _known_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _known_source(req: Request, cat: Catalogue) -> Iterator[Hit]:
     if req.source not in cat.sources:
         yield ("source",), f"'{req.source}' is not a known source{_hint(req.source, cat.sources)}"
 
 
 @rule("known-dimension", "requests")
-def _known_dimension(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _known_dimension(req: Request, cat: Catalogue) -> Iterator[Hit]:
     by_name = {label.lower(): cid for cid, c in cat.codelists.items() for label in (c.name.en, c.name.es)}
     for i, (dim, codelist) in enumerate(req.dimensions()):
         if dim not in cat.codelists and dim.lower() in by_name:  # a steward may write 'edad' or 'Sexo'
@@ -61,14 +59,14 @@ def _known_dimension(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 
 @rule("single-binding", "requests")
-def _single_binding(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _single_binding(req: Request, cat: Catalogue) -> Iterator[Hit]:
     for i, item in enumerate(req.breakdowns):
         if isinstance(item, dict) and len(item) != 1:
             yield ("breakdowns", i), "write one dimension per item, e.g. '- age: age_child_adult'"
 
 
 @rule("repeated-dimension", "requests")
-def _repeated_dimension(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _repeated_dimension(req: Request, cat: Catalogue) -> Iterator[Hit]:
     seen: set[str] = set()
     for i, (dim, _) in enumerate(req.dimensions()):
         if dim in seen:
@@ -77,7 +75,7 @@ def _repeated_dimension(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 
 @rule("breakdown-in-source", "requests")
-def _breakdown_in_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _breakdown_in_source(req: Request, cat: Catalogue) -> Iterator[Hit]:
     source = cat.sources.get(req.source)
     if source is None:
         return
@@ -98,7 +96,7 @@ def _breakdown_in_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 
 @rule("no-record-grain", "requests")
-def _no_record_grain(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _no_record_grain(req: Request, cat: Catalogue) -> Iterator[Hit]:
     """Microdata stays in: a table broken down by an identifier or a birth date publishes records."""
     source = cat.sources.get(req.source)
     if source is None:
@@ -111,7 +109,7 @@ def _no_record_grain(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 
 @rule("cross-of-breakdowns", "requests")
-def _cross_of_breakdowns(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _cross_of_breakdowns(req: Request, cat: Catalogue) -> Iterator[Hit]:
     dims = [d for d, _ in req.dimensions()]
     for i, combo in enumerate(req.cross):
         for j, dim in enumerate(combo):
@@ -124,7 +122,7 @@ def _cross_of_breakdowns(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 
 @rule("unavailable-is-breakdown", "requests")
-def _unavailable_is_breakdown(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _unavailable_is_breakdown(req: Request, cat: Catalogue) -> Iterator[Hit]:
     dims = [d for d, _ in req.dimensions()]
     for key in req.unavailable:
         if key not in dims:
@@ -132,7 +130,7 @@ def _unavailable_is_breakdown(req: Request, cat: "Catalogue") -> Iterator[Findin
 
 
 @rule("filter-column", "requests")
-def _filter_column(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _filter_column(req: Request, cat: Catalogue) -> Iterator[Hit]:
     source = cat.sources.get(req.source)
     if source is None:
         return
@@ -149,14 +147,14 @@ def _filter_column(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 
 @rule("period-anchor", "requests")
-def _period_anchor(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _period_anchor(req: Request, cat: Catalogue) -> Iterator[Hit]:
     value = req.period.from_
     if not value[:4].isdigit() and value not in ANCHORS:
         yield ("period", "from"), f"'{value}' is not a known anchor{_hint(value, ANCHORS)}"
 
 
 @rule("period-grain", "requests")
-def _period_grain(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _period_grain(req: Request, cat: Catalogue) -> Iterator[Hit]:
     source = cat.sources.get(req.source)
     column = source.column(source.period_column) if source else None
     if column is None or column.type not in GRAIN:
@@ -167,7 +165,7 @@ def _period_grain(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 
 @rule("measure-fits-source", "requests")
-def _measure_fits_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
+def _measure_fits_source(req: Request, cat: Catalogue) -> Iterator[Hit]:
     source = cat.sources.get(req.source)
     if source and (req.measure.kind == "sum") != (source.kind == "aggregate"):
         want = "sum" if source.kind == "aggregate" else "count"
@@ -176,7 +174,7 @@ def _measure_fits_source(req: Request, cat: "Catalogue") -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- sources
 @rule("column-codelist", "sources")
-def _column_codelist(src: Source, cat: "Catalogue") -> Iterator[Finding]:
+def _column_codelist(src: Source, cat: Catalogue) -> Iterator[Hit]:
     for i, column in enumerate(src.columns):
         if column.codelist and column.codelist not in cat.codelists:
             yield ("columns", i, "codelist"), f"'{column.codelist}' is not a known codelist{_hint(column.codelist, cat.codelists)}"
@@ -192,7 +190,7 @@ def _column_codelist(src: Source, cat: "Catalogue") -> Iterator[Finding]:
 
 
 @rule("column-references", "sources")
-def _column_references(src: Source, cat: "Catalogue") -> Iterator[Finding]:
+def _column_references(src: Source, cat: Catalogue) -> Iterator[Hit]:
     names = [c.name for c in src.columns]
     dates = [c.name for c in src.columns if c.type == "date"]
     for i, column in enumerate(src.columns):
@@ -210,7 +208,7 @@ def _column_references(src: Source, cat: "Catalogue") -> Iterator[Finding]:
             yield ("record_key", j), f"'{key}' is not a column of this source{_hint(key, names)}"
 
 
-def cross_reference_problems(cat: "Catalogue") -> list[Problem]:
+def cross_reference_problems(cat: Catalogue) -> list[Problem]:
     out: list[Problem] = []
     for r in RULES:
         for spec_id, spec in getattr(cat, r.kind).items():

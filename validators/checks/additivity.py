@@ -1,0 +1,65 @@
+"""Pure functions over a built table: keys, totals that differ from their parts, missing periods."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from validators.spec.model import TOTAL
+
+
+def key_columns(dims: list[str]) -> list[str]:
+    return ["time_period", *dims]
+
+
+def unique_key(dims: list[str]) -> Callable[[pd.DataFrame], pd.Series]:
+    def check(df: pd.DataFrame) -> pd.Series:
+        return ~df.duplicated(key_columns(dims), keep=False)
+    return check
+
+
+def additivity_gaps(df: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+    """Total rows whose value lies outside what their parts allow, one row per (total, dimension).
+
+    Parts suppressed by the source contribute 0..their upper bound (`_upper`), so a published
+    total is only wrong when no value of the hidden parts could make the sum match.
+    """
+    out = []
+    upper = df["_upper"] if "_upper" in df else df["obs_value"]
+    frame = df.assign(_lo=df["obs_value"].fillna(0), _hi=upper.fillna(df["obs_value"].fillna(0)), _idx=df.index)
+    for dim in dims:
+        others = key_columns([d for d in dims if d != dim])
+        parts = frame[frame[dim] != TOTAL].groupby(others, dropna=False)[["_lo", "_hi"]].sum().reset_index()
+        totals = frame[(frame[dim] == TOTAL) & frame["obs_value"].notna()]
+        merged = totals.merge(parts, on=others, suffixes=("", "_parts"))
+        bad = merged[(merged["obs_value"] < merged["_lo_parts"]) | (merged["obs_value"] > merged["_hi_parts"])]
+        for _, row in bad.iterrows():
+            where = ", ".join(f"{c}={row[c]}" for c in key_columns(dims))
+            span = (f"{row['_lo_parts']:g}" if row["_lo_parts"] == row["_hi_parts"]
+                    else f"between {row['_lo_parts']:g} and {row['_hi_parts']:g}")
+            out.append({"_idx": row["_idx"], "column": dim, "value": row["obs_value"],
+                        "detail": f"total over {dim} is {row['obs_value']:g} but its parts add up to {span} ({where})"})
+    return pd.DataFrame(out, columns=["_idx", "column", "value", "detail"])
+
+
+def total_equals_parts(dims: list[str]) -> Callable[[pd.DataFrame], pd.Series]:
+    def check(df: pd.DataFrame) -> pd.Series:
+        gaps = additivity_gaps(df, dims)
+        return ~df.index.isin(gaps["_idx"])
+    return check
+
+
+def value_present(df: pd.DataFrame) -> pd.Series:
+    """A free cell has a value; only withheld cells (C) may be empty."""
+    return ~(df["conf_status"].astype(str).eq("F") & df["obs_value"].isna())
+
+
+def missing_periods(expected: list[str], present: list[str]) -> list[str]:
+    have = set(present)
+    return [p for p in expected if p not in have]
+
+
+def describe_missing(missing: list[str]) -> str:
+    shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+    return f"the source gives no data for {len(missing)} requested period(s): {shown}"

@@ -1,0 +1,67 @@
+"""Delimited text: the source's encoding, separator and header row; unsplittable rows become rejects.
+
+Rows the CSV reader cannot split are returned as rejects (line, reason) to be quarantined; the
+readable records keep their own record numbers in `_row`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from validators.spec.model import Source
+
+from .base import ExtractError, Staged
+
+
+def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], header_row: int, shifted: bool) -> None:
+    """`_stage`: a view over `_stage_in` naming columns c0..cN and numbering records, without a copy.
+
+    rowid keeps insertion order, so the k-th readable record (0-based) is rowid k. Reject j
+    (1-based, sorted) sits at record L_j and shifts every readable record with k >= L_j - header - j;
+    an ASOF join gives each record the count of rejects before it in one sorted pass.
+    """
+    cols = ", ".join(f's."{n.replace(chr(34), chr(34) * 2)}" AS c{i}' for i, n in enumerate(names))
+    base = int(header_row) + 1
+    if not shifted:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, s.rowid + {base} AS _row FROM _stage_in s")
+        return
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _stage AS
+        SELECT {cols}, s.rowid + {base} + coalesce(sh.n, 0) AS _row
+        FROM _stage_in s ASOF LEFT JOIN (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) sh
+          ON s.rowid >= sh.t""")
+
+
+def _shift_table(con: duckdb.DuckDBPyConnection, reject_rows: list[int], header_row: int) -> bool:
+    con.execute("CREATE OR REPLACE TEMP TABLE _shift (t BIGINT)")
+    shifts = [(line - header_row - j,) for j, line in enumerate(sorted(reject_rows), start=1)]
+    if shifts:
+        con.executemany("INSERT INTO _shift VALUES (?)", shifts)
+    return bool(shifts)
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
+    con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
+    try:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_csv(
+                   $path, delim=$delim, header=true, encoding=$enc, all_varchar=true, quote='"',
+                   escape='"', skip=$skip, store_rejects=true, rejects_table='_rejects',
+                   rejects_scan='_rejects_scan', auto_detect=true, null_padding=false)""",
+            {"path": str(path), "delim": source.delimiter, "enc": source.encoding,
+             "skip": source.header_row - 1},
+        )
+    except duckdb.Error as err:
+        raise ExtractError(f"{path.name}: cannot be read as {source.encoding} text separated by "
+                           f"'{source.delimiter}': {str(err).splitlines()[0]}") from None
+    names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
+    rejects = con.execute("""
+        SELECT line, any_value(csv_line), string_agg(DISTINCT error_type || ': ' || error_message, '; ')
+        FROM _rejects GROUP BY line ORDER BY line""").fetchall()
+    # Reject lines are physical lines; with no quoted line breaks they equal record numbers.
+    offset = source.header_row - 1
+    rejected = [(int(line) + offset, str(raw or ""), str(reason)) for line, raw, reason in rejects]
+    _stage_view(con, names, source.header_row, _shift_table(con, [r[0] for r in rejected], source.header_row))
+    rows = con.execute("SELECT count(*) FROM _stage_in").fetchone()[0]
+    return Staged([n.lstrip("\ufeff").strip() for n in names], rows, rejected)
