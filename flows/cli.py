@@ -178,8 +178,8 @@ def diff(a: str = typer.Argument(..., help="Edition (reference date) or folder")
                   markup=False)
         for change in c["changed"][:20]:
             key = " ".join(f"{k}={v}" for k, v in change["key"].items())
-            what = "; ".join(f"{col} {old!r} -> {new!r}" for col, (old, new) in change.items() if col != "key")
-            out.print(f"          {key}: {what}", markup=False)
+            what = "; ".join(f"{col} {pair[0]!r} -> {pair[1]!r}" for col, pair in change.items() if col != "key")
+            out.print(f"          {key}: {what}", markup=False, soft_wrap=True)
     if not any(d[k] for k in ("statuses", "specs", "inputs", "cells")):
         out.print("no differences")
 

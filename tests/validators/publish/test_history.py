@@ -70,3 +70,16 @@ def test_loipr_diff_and_editions_print_the_changes(tmp_path: Path):
     assert missing.exit_code == 1
     listed = CliRunner().invoke(app, ["editions", "--outputs", str(tmp_path / "a")])
     assert listed.exit_code == 0 and "2025-12-31  r1" in listed.output
+
+
+def test_loipr_diff_prints_changes_of_tables_with_several_breakdowns(tmp_path: Path):
+    """A key of three columns or more once broke the printing (its dict was unpacked as a pair)."""
+    def two_dims(value: str, conf: str) -> pd.DataFrame:
+        return pd.DataFrame({"time_period": ["2024"], "sex": ["F"], "age": ["Y_LT18"], "obs_value": [value],
+                             "unit_measure": "PS", "obs_status": "A", "conf_status": [conf]})
+    a = publish(tmp_path / "a", "2025-12-31", "r1", two_dims("", "C"), "partial", "aa", "11")
+    b = publish(tmp_path / "b", "2025-12-31", "r2", two_dims("5", "F"), "partial", "aa", "11")
+    result = CliRunner().invoke(app, ["diff", str(a), str(b)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == ("          time_period=2024 sex=F age=Y_LT18: obs_value '' -> '5'; "
+                                              "conf_status 'C' -> 'F'")
