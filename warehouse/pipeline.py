@@ -48,8 +48,9 @@ def newest_data(db: Path, cat: Catalogue, source_ids: list[str]) -> dict[str, da
 
 
 def load_error_findings(loads: list[FileLoad]) -> list[Finding]:
-    """A file that could not be read at all: an error finding on its source."""
-    return [finding("extract_readable", f.source, source_file=f.file, detail=f.error) for f in loads if f.error]
+    """A file that could not be read or was refused (over its quarantine budget, nothing loaded):
+    an error finding on its source, which fails every request on it."""
+    return [finding(f.error_kind, f.source, source_file=f.file, detail=f.error) for f in loads if f.error]
 
 
 def quarantine_findings(db: Path, cat: Catalogue, source_ids: list[str]) -> list[Finding]:
