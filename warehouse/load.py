@@ -92,6 +92,20 @@ def _create_recode_tables(con: duckdb.DuckDBPyConnection, recodes: list[tuple[st
         con.unregister("_recode_arrow")
 
 
+def _quarantine_rejects(con: duckdb.DuckDBPyConnection, source_id: str, rel: str,
+                        rejects: list[tuple[int, str, str]], message: str) -> None:
+    """Unreadable rows into quarantine in one call from Arrow (executemany took ~6 ms a row)."""
+    import pyarrow as pa
+
+    con.register("_rejects_arrow", pa.table({
+        "row": pa.array([r for r, _, _ in rejects], type=pa.int64()),
+        "raw": pa.array([raw[:500] for _, raw, _ in rejects], type=pa.string()),
+        "message": pa.array([message + reason for _, _, reason in rejects], type=pa.string())}))
+    con.execute("INSERT INTO quarantine SELECT ?, ?, row, NULL, raw, 'unreadable_row', message FROM _rejects_arrow",
+                [source_id, rel])
+    con.unregister("_rejects_arrow")
+
+
 def refuse_file(con: duckdb.DuckDBPyConnection, source: Source, rel: str, sha: str, read: int,
                 quarantined: int, why: Refusal) -> FileLoad:
     """The file's transaction is rolled back by the caller; its rows of an earlier load go too."""
@@ -134,8 +148,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         loaded = run_bound(con, sql.insert, params).fetchone()[0]  # INSERT returns the rows it inserted
         reject_msg = KINDS["unreadable_row"].template.split("{value}")[0]
         if staged.rejects:
-            con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, NULL, ?, 'unreadable_row', ?)",
-                            [[source.id, rel, row, raw[:500], reject_msg + reason] for row, raw, reason in staged.rejects])
+            _quarantine_rejects(con, source.id, rel, staged.rejects, reject_msg)
         bad_rows = con.execute("SELECT count(DISTINCT row_number) FROM quarantine WHERE source = ? AND file = ?",
                                [source.id, rel]).fetchone()[0]
         read = staged.rows + len(staged.rejects)
