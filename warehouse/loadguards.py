@@ -53,7 +53,7 @@ def missing_headers(rel: str, wanted: list[str], headers: list[str], spec_file: 
     if not missing:
         return None
     each = "; ".join(f"column '{m}' not found{suggestion(m, headers)}" for m in missing)
-    return f"{rel}: {each}. Update the source spec {spec_file} (the file has: {', '.join(headers)})"
+    return f"{rel}: {each}; update the source spec {spec_file} (the file has: {', '.join(headers)})"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def _causes(con: duckdb.DuckDBPyConnection, source: Source, rel: str, headers: l
            WHERE source = ? AND file = ? GROUP BY ALL ORDER BY n DESC, rule LIMIT 3""", [source.id, rel]).fetchall()
     out = []
     for rule, column, n, first in rows:
-        text = f"{rule}" + (f" in {column}" if column else "") + f": {n:,} rows from row {first}"
+        text = f"{rule}" + (f" in {column}" if column else "") + f": {n:,} {'row' if n == 1 else 'rows'} from row {first}"
         col = next((c for c in source.columns if c.source == column), None)
         if rule == "not_a_date" and col is not None and column in headers:
             formats = col.formats or (["%Y-%m-%d"] if col.type == "date" else ["%Y-%m"])
