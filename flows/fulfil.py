@@ -133,7 +133,7 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
         gx_findings += checked.gx_findings
         if checked.gx_result is not None:
             gx_results[request_id] = (checked.gx_result, checked.gx_suite)
-        blockers = load_blockers(req.source, load_errors)
+        blockers = load_blockers(req.source, load_errors) + pipeline.filter_findings(s.db, cat, request_id)
         decision = with_load_failure(decide(req, ctx.source, info.expected, table, info.rows,
                                             checked.all_findings + blockers, info.fallback), blockers)
         fulfilments[request_id] = decision.fulfilment

@@ -136,3 +136,24 @@ def test_a_header_not_renamed_is_named_with_a_did_you_mean(tmp_path):
     con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1"], src)
     assert result.error == ("t/f.csv: column 'IDS' not found; did you mean 'ID'?; update the source spec "
                             "specs/sources/t.yaml (the file has: ID, DAY, SEX, AGE, N)")
+
+
+def test_a_filter_that_keeps_no_row_is_an_error(tmp_path):
+    import shutil
+
+    from validators.spec.lint import load_catalogue
+    from warehouse.pipeline import filter_findings, load_one
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "specs", tmp_path / "specs")
+    cat, _ = load_catalogue(tmp_path / "specs")
+    column = "slice"  # 40h-police-complaints keeps some slices of the police file
+    shutil.copytree(root / "warehouse" / "landing" / "mininter", tmp_path / "landing" / "mininter")
+    load_one(tmp_path / "w.duckdb", cat, "mininter-trafficking", tmp_path / "landing", tmp_path / "key")
+    assert filter_findings(tmp_path / "w.duckdb", cat, "40h-police-complaints") == []
+    cat.requests["40h-police-complaints"] = cat.requests["40h-police-complaints"].model_copy(
+        update={"filters": {column: "NO SUCH VALUE"}})
+    (f,) = filter_findings(tmp_path / "w.duckdb", cat, "40h-police-complaints")
+    assert (f.check, f.severity, f.spec) == ("filter_matches_nothing", "error", "40h-police-complaints")
+    assert f.message == (f"the filter {column}: 'NO SUCH VALUE' keeps none of the 6,435 rows of source "
+                         f"'mininter-trafficking'; check the value against the source (a table of zeros is not published)")
