@@ -19,11 +19,15 @@ SETTINGS = Settings.from_env()  # read once; options given on the command line w
 
 
 @app.command()
-def lint(specs: Path = typer.Option(SETTINGS.specs, help="The specs folder")) -> None:
-    """Check every spec; print every problem as file:line:column and exit 1 if any."""
+def lint(specs: Path = typer.Option(SETTINGS.specs, help="The specs folder"),
+         landing: Path = typer.Option(SETTINGS.landing, help="Extracts present here are checked too: headers, date formats")) -> None:
+    """Check every spec (and the extracts present); print every problem as file:line:column and exit 1 if any."""
+    from validators.spec.extracts import extract_problems
     from validators.spec.lint import load_catalogue
 
     catalogue, problems = load_catalogue(specs)
+    problems = sorted(set(problems) | set(extract_problems(catalogue, landing)),
+                      key=lambda p: (p.file, p.line, p.column, p.message))
     for problem in problems:
         print(problem)  # one line each, never wrapped: stewards and editors jump to file:line:column
     n = len(catalogue.requests), len(catalogue.sources), len(catalogue.codelists)

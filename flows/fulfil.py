@@ -18,7 +18,7 @@ from prefect.tasks import exponential_backoff
 
 from flows.settings import Settings, default_reference
 from validators.checks import TableContext, TableValidation, freshness_findings, validate_table
-from validators.decisions import decide, failed_requests
+from validators.decisions import decide, failed_requests, load_blockers, with_load_failure
 from validators.disclosure import disclosure_findings, protect_edition
 from validators.publish import build_manifest, publish_edition, published_columns, request_entry
 from validators.spec.catalogue import Catalogue
@@ -115,10 +115,12 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
     wanted = sorted(requests or cat.requests)
     source_ids = sorted({cat.requests[r].source for r in wanted})
     findings: list[Finding] = []
+    load_errors: list[Finding] = []
     for source_id in source_ids:
         loads = load_source(s.db, cat, source_id, s.landing, s.key_file)
         log_loads(logger, loads)
-        findings += pipeline.load_error_findings(loads)
+        load_errors += pipeline.load_error_findings(loads)
+    findings += load_errors
     stale = source_freshness(s.db, cat, source_ids, reference)
     findings += stale + quarantine(s.db, cat, source_ids)
     tables, entries, fulfilments, gx_findings, gx_results = {}, {}, {}, [], {}
@@ -131,7 +133,9 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
         gx_findings += checked.gx_findings
         if checked.gx_result is not None:
             gx_results[request_id] = (checked.gx_result, checked.gx_suite)
-        decision = decide(req, ctx.source, info.expected, table, info.rows, checked.all_findings, info.fallback)
+        blockers = load_blockers(req.source, load_errors) + pipeline.filter_findings(s.db, cat, request_id)
+        decision = with_load_failure(decide(req, ctx.source, info.expected, table, info.rows,
+                                            checked.all_findings + blockers, info.fallback), blockers)
         fulfilments[request_id] = decision.fulfilment
         entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
         if decision.published:

@@ -97,3 +97,16 @@ def decide(req: Request, source: Source, expected: list[str], table: pd.DataFram
     errors = sum(f.severity == "error" for f in findings)
     status = fulfilment(req, source, expected, present_periods(table), rows, errors, fallback)
     return Decision(status, publishable(rows, findings), errors, len(findings) - errors)
+
+
+def load_blockers(source_id: str, load_findings: list[Finding]) -> list[Finding]:
+    """Errors of the load of a request's source (a file unreadable, over its quarantine budget, or giving
+    no row): the request fails with them and is not published, whatever older rows the warehouse holds."""
+    return [f for f in load_findings if f.spec == source_id and f.severity == "error"]
+
+
+def with_load_failure(decision: Decision, blockers: list[Finding]) -> Decision:
+    """The request's status says which file of its source failed to load, and why."""
+    for f in blockers:
+        decision.fulfilment.notes.append(f"source not loaded: {f.message}")
+    return decision

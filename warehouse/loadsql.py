@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from validators.spec.findings import KINDS
 from validators.spec.model import Codelist, Column, Source
@@ -23,7 +24,37 @@ SQL_TYPES = {"string": "VARCHAR", "code": "VARCHAR", "integer": "BIGINT", "numbe
 # Quarantine rules a cell can break; their messages are the findings catalogue's templates
 # ({value} is the cell as read, {col} its header).
 ROW_RULES = ("required", "not_an_integer", "not_a_number", "not_a_date", "not_a_year", "unknown_label",
-             "age_out_of_range")
+             "age_out_of_range", "not_an_age", "date_after_load", "date_outside_file_period")
+
+# A value must be exactly what its column declares before it is cast: DuckDB's TRY_CAST rounds
+# ('1.234' AS BIGINT is 1, '45.6' AS INTEGER is 46) where a steward expects a quarantine.
+WHOLE = r"^[+-]?[0-9]+$"
+DECIMAL = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+YEAR = r"^[0-9]{4}$"
+AGE = r"^[0-9]{1,3}$"
+
+
+@dataclass(frozen=True)
+class RowBounds:
+    """Dates the period column may hold in one file: not after the load date, within the file's period."""
+    load_date: date
+    period: tuple[date, date, str] | None = None  # first day, last day, as the file name says it
+
+
+def exact(raw: str, pattern: str, p: Params, cast: str) -> str:
+    """TRY_CAST only text that matches `pattern`; anything else is NULL (and quarantined)."""
+    return f"CASE WHEN regexp_full_match({raw}, {p.bind(pattern)}) THEN TRY_CAST({raw} AS {cast}) END"
+
+
+def bounded(error: str, value: str, bounds: RowBounds | None, p: Params) -> str:
+    """The period column's rule, extended: a date after the load date, or outside the file's period."""
+    if bounds is None:
+        return error
+    checks = f"WHEN {value} > {p.bind(bounds.load_date)} THEN 'date_after_load' "
+    if bounds.period:
+        checks += (f"WHEN {value} < {p.bind(bounds.period[0])} OR {value} > {p.bind(bounds.period[1])} "
+                   f"THEN 'date_outside_file_period' ")
+    return f"coalesce({error}, CASE {checks}END)"
 
 
 @dataclass
@@ -52,7 +83,7 @@ def _date_expr(raw: str, formats: list[str], p: Params) -> str:
 
 
 def column_exprs(col: Column, src: Source, index: dict[str, int], p: Params,
-                 join_alias: str) -> tuple[dict[str, str], str]:
+                 join_alias: str, bounds: RowBounds | None = None) -> tuple[dict[str, str], str]:
     """Named expressions computed once per row (over the staged text), and the rule broken.
 
     The rule is written over those names (t_ raw text, v_ typed value, b_ birth date, w_ `when`
@@ -74,18 +105,18 @@ def column_exprs(col: Column, src: Source, index: dict[str, int], p: Params,
         cast = "BIGINT" if col.type == "integer" else "DOUBLE"
         tokens = "[" + ", ".join(p.bind(x) for x in col.suppressed) + "]" if col.suppressed else "[]"
         number = f"replace({raw}, {p.bind(col.thousands)}, '')" if col.thousands else raw
-        exprs["v_" + col.name] = f"TRY_CAST({number} AS {cast})"
+        exprs["v_" + col.name] = exact(number, WHOLE if col.type == "integer" else DECIMAL, p, cast)
         rule = "not_an_integer" if col.type == "integer" else "not_a_number"
         return exprs, err(f"{v} IS NULL AND NOT list_contains({tokens}, {t})", rule)
     if col.type in ("date", "month"):
         formats = col.formats or (["%Y-%m-%d"] if col.type == "date" else ["%Y-%m"])
         value = _date_expr(raw, formats, p)
         exprs["v_" + col.name] = f"date_trunc('month', {value})" if col.type == "month" else value
-        return exprs, err(f"{v} IS NULL", "not_a_date")
+        return exprs, bounded(err(f"{v} IS NULL", "not_a_date"), v, bounds if col.name == src.period_column else None, p)
     if col.type == "year":
-        year = f"TRY_CAST({raw} AS INTEGER)"
+        year = exact(raw, YEAR, p, "INTEGER")
         exprs["v_" + col.name] = f"CASE WHEN {year} BETWEEN 1900 AND 2100 THEN make_date({year}, 1, 1) END"
-        return exprs, err(f"{v} IS NULL", "not_a_year")
+        return exprs, bounded(err(f"{v} IS NULL", "not_a_year"), v, bounds if col.name == src.period_column else None, p)
     if col.type == "age" and col.age_at:
         at_col = src.column(col.age_at)
         at = _date_expr(f"nullif(trim(s.c{index[at_col.source]}), '')", at_col.formats or ["%Y-%m-%d"], p)
@@ -95,8 +126,9 @@ def column_exprs(col: Column, src: Source, index: dict[str, int], p: Params,
         return exprs, (f"CASE WHEN {t} IS NULL THEN {missing} WHEN {b} IS NULL THEN 'not_a_date' "
                        f"WHEN {v} < 0 OR {v} > 130 THEN 'age_out_of_range' END")
     if col.type == "age":
-        exprs["v_" + col.name] = f"TRY_CAST({raw} AS INTEGER)"
-        return exprs, err(f"{v} IS NULL OR {v} NOT BETWEEN 0 AND 130", "age_out_of_range")
+        exprs["v_" + col.name] = exact(raw, AGE, p, "INTEGER")
+        return exprs, (f"CASE WHEN {t} IS NULL THEN {missing} WHEN {v} IS NULL THEN 'not_an_age' "
+                       f"WHEN {v} > 130 THEN 'age_out_of_range' END")
     # code: recoded through a small label -> code table joined as `join_alias`
     unknown_as = p.bind(col.if_empty) if col.if_empty else "NULL"
     value = f"CASE WHEN {raw} IS NULL THEN {unknown_as} ELSE {join_alias}.code END"
@@ -128,14 +160,15 @@ def recode_rows(col: Column, codelists: dict[str, Codelist]) -> list[tuple[str, 
     return [(col.name, label, code) for label, code in unique.items()]
 
 
-def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelist], spec_file: str) -> LoadSQL:
+def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelist], spec_file: str,
+                   bounds: RowBounds | None = None) -> LoadSQL:
     index = {h: i for i, h in enumerate(headers)}
     p = Params()
     inner, outer, errors, joins, recodes, maps = ["s._row"], ["*"], [], [], [], []
     kept = [c for c in src.columns if c.personal != "drop"]  # dropped columns are never read
     for n, col in enumerate(kept):
         alias = f"r{n}"
-        exprs, error = column_exprs(col, src, index, p, alias)
+        exprs, error = column_exprs(col, src, index, p, alias, bounds)
         if col.type == "code":
             # Labels are folded once per distinct label (a handful), not once per row; the row
             # query then hash-joins on the label exactly as written.
@@ -148,16 +181,22 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
         inner += [f"{e} AS {quote(name)}" for name, e in exprs.items()]
         outer.append(f"{error} AS {quote('e_' + col.name)}")
         formats = ", ".join(col.formats) or "ISO (YYYY-MM-DD)"
+        period = bounds.period[2] if bounds and bounds.period else ""
+        load_day = bounds.load_date.isoformat() if bounds else ""
         msg = {r: _message(r, p, col=col.source, formats=formats, codelist=col.codelist or "",
-                           spec=spec_file, at=col.age_at or "") for r in ROW_RULES}
+                           spec=spec_file, at=col.age_at or "", load_date=load_day, period=period)
+               for r in ROW_RULES}
         case = " ".join(f"WHEN '{r}' THEN {m}" for r, m in msg.items())
         errors.append(f"SELECT $source, $file, _row, {p.bind(col.source)}, t, rule, CASE rule {case} END "
                       f"FROM (SELECT _row, {quote('t_' + col.name)} AS t, {quote('e_' + col.name)} AS rule "
                       f"FROM _checked WHERE {quote('e_' + col.name)} IS NOT NULL)")
-    checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT {', '.join(outer)} FROM "
-               f"(SELECT {', '.join(inner)} FROM _stage s {' '.join(joins)})")
-    quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(errors)
     clean = " AND ".join(quote("e_" + c.name) + " IS NULL" for c in kept) or "TRUE"
+    first, dup_error = duplicate_sql(src, kept, clean, p)
+    checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM (SELECT {', '.join(outer)} FROM "
+               f"(SELECT {', '.join(inner)} FROM _stage s {' '.join(joins)}))")
+    quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(errors + dup_error)
+    if dup_error:
+        clean += " AND (_first IS NULL OR _first = _row)"
     raw = quote("raw_" + src.id.replace("-", "_"))
     values = [quote("v_" + c.name) for c in kept]
     # a suppressed cell ("<5") keeps its token as a flag; its value stays NULL
@@ -165,6 +204,26 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
              for c in kept if c.suppressed]
     insert = f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, _row FROM _checked WHERE {clean}"
     return LoadSQL(checked, quarantine, insert, raw_table_ddl(src), p.values, recodes, maps)
+
+
+def duplicate_sql(src: Source, kept: list[Column], clean: str, p: Params) -> tuple[str, list[str]]:
+    """Microdata `record_key`: `_first` is the first clean row with the same key; later ones are quarantined.
+
+    The message names the row of the first occurrence, never the key's value (it may identify a person).
+    """
+    keys = [c for c in kept if c.name in src.record_key]
+    if src.kind != "microdata" or not keys:
+        return "", []
+    values = [quote("v_" + c.name) for c in keys]
+    present = " AND ".join(f"{v} IS NOT NULL" for v in values)
+    first = (f", CASE WHEN {clean} AND {present} THEN min(_row) OVER (PARTITION BY ({clean}), "
+             f"{', '.join(values)}) END AS _first")
+    head, _, tail = KINDS["duplicate_record"].template.replace(
+        "{col}", ", ".join(c.source for c in keys)).partition("{first}")
+    error = (f"SELECT $source, $file, _row, {p.bind(', '.join(c.source for c in keys))}, NULL, 'duplicate_record', "
+             f"concat({p.bind(head)}, CAST(_first AS VARCHAR), {p.bind(tail)}) "
+             f"FROM _checked WHERE _first IS NOT NULL AND _first <> _row")
+    return first, [error]
 
 
 def raw_table_ddl(src: Source) -> str:

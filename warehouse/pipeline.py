@@ -48,8 +48,9 @@ def newest_data(db: Path, cat: Catalogue, source_ids: list[str]) -> dict[str, da
 
 
 def load_error_findings(loads: list[FileLoad]) -> list[Finding]:
-    """A file that could not be read at all: an error finding on its source."""
-    return [finding("extract_readable", f.source, source_file=f.file, detail=f.error) for f in loads if f.error]
+    """A file that could not be read or was refused (over its quarantine budget, nothing loaded):
+    an error finding on its source, which fails every request on it."""
+    return [finding(f.error_kind, f.source, source_file=f.file, detail=f.error) for f in loads if f.error]
 
 
 def quarantine_findings(db: Path, cat: Catalogue, source_ids: list[str]) -> list[Finding]:
@@ -69,3 +70,27 @@ def load_log(db: Path, source_ids: list[str]) -> list[dict]:
     df["loaded_at"] = df["loaded_at"].astype(str)
     return df.to_dict("records")
 
+
+
+def filter_findings(db: Path, cat: Catalogue, request_id: str) -> list[Finding]:
+    """A filter that keeps no row of a source holding rows is an error: it would publish a table of zeros."""
+    from .db import Params, quote, raw_table, run_bound
+    from .loadsql import raw_table_ddl
+
+    req = cat.requests[request_id]
+    source = cat.sources[req.source]
+    out = []
+    with opened(db) as con:
+        con.execute(raw_table_ddl(source))
+        total = con.execute(f"SELECT count(*) FROM {raw_table(source.id)}").fetchone()[0]
+        for column, value in req.filters.items() if total else []:
+            values = [value] if isinstance(value, str) else list(value)
+            p = Params()
+            sql = (f"SELECT count(*) FROM {raw_table(source.id)} "
+                   f"WHERE {quote(column)} IN ({', '.join(p.bind(v) for v in values)})")
+            if run_bound(con, sql, p.values).fetchone()[0] == 0:
+                shown = ", ".join(f"'{v}'" for v in values)
+                out.append(finding("filter_matches_nothing", request_id, column=column, detail=(
+                    f"the filter {column}: {shown} keeps none of the {total:,} rows of source '{source.id}'; "
+                    f"check the value against the source (a table of zeros is not published)")))
+    return out

@@ -9,10 +9,16 @@ from pathlib import Path
 import pytest
 
 from validators.spec.lint import load_catalogue
+from validators.spec.model import QuarantineBudget
 from validators.checks import TableContext, validate_table
 from warehouse.cube import build_cube
 from warehouse.db import connect
 from warehouse.load import load_source
+
+
+def fixture_budget(source):
+    """Fixtures plant several bad rows in a dozen: allow them (the default budget is 1%)."""
+    return source.model_copy(update={"quarantine_budget": QuarantineBudget(share=0.5, reason="fixture with planted bad rows")})
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "minsa" / "fallecidos_covid_2020-06.csv"
@@ -25,7 +31,7 @@ def warehouse(tmp_path):
     shutil.copy(FIXTURE, tmp_path / "minsa" / FIXTURE.name)
     con = connect(tmp_path / "w.duckdb")
     shown = cat.files[("sources", "minsa-covid-deaths")]
-    load_source(con, cat.sources["minsa-covid-deaths"], tmp_path, cat.codelists, shown, cat.hashes[shown], "k")
+    load_source(con, fixture_budget(cat.sources["minsa-covid-deaths"]), tmp_path, cat.codelists, shown, cat.hashes[shown], "k")
     yield con, cat
     con.close()
 

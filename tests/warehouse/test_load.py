@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from validators.spec.lint import load_catalogue
+from validators.spec.model import QuarantineBudget
 from warehouse.db import connect
 from warehouse.load import load_source
+
+
+def fixture_budget(source):
+    """Fixtures plant several bad rows in a dozen: allow them (the default budget is 1%)."""
+    return source.model_copy(update={"quarantine_budget": QuarantineBudget(share=0.5, reason="fixture with planted bad rows")})
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "minsa" / "fallecidos_covid_2020-06.csv"
@@ -26,7 +32,7 @@ def minsa(tmp_path):
     shown = cat.files[("sources", "minsa-covid-deaths")]
 
     def load():
-        return load_source(con, cat.sources["minsa-covid-deaths"], landing, cat.codelists, shown,
+        return load_source(con, fixture_budget(cat.sources["minsa-covid-deaths"]), landing, cat.codelists, shown,
                            cat.hashes[shown], "test-key")
     yield con, load, landing
     con.close()

@@ -6,8 +6,14 @@ import shutil
 from pathlib import Path
 
 from validators.spec.lint import load_catalogue
+from validators.spec.model import QuarantineBudget
 from warehouse.db import connect
 from warehouse.load import load_source
+
+
+def fixture_budget(source):
+    """Fixtures plant several bad rows in a dozen: allow them (the default budget is 1%)."""
+    return source.model_copy(update={"quarantine_budget": QuarantineBudget(share=0.5, reason="fixture with planted bad rows")})
 
 ROOT = Path(__file__).resolve().parents[2]
 # SUNAFIL layout; row 3 (header = row 1) has MATERIA 'HOSTIGAMIENTO SEXUAL', which no recode covers.
@@ -23,7 +29,7 @@ def test_unmapped_label_is_quarantined_with_its_row_number(tmp_path):
     shown = cat.files[("sources", "sunafil-complaints")]
     con = connect(tmp_path / "w.duckdb")
     try:
-        (result,) = load_source(con, cat.sources["sunafil-complaints"], landing, cat.codelists, shown,
+        (result,) = load_source(con, fixture_budget(cat.sources["sunafil-complaints"]), landing, cat.codelists, shown,
                                 cat.hashes[shown], "test-key")
         quarantined = con.execute('SELECT row_number, "column", value, rule, message FROM quarantine').fetchall()
         loaded = con.execute("SELECT _row, complaint_type, employer_type, nationality, occupation "

@@ -45,10 +45,22 @@ KINDS: dict[str, FindingKind] = {k.code: k for k in [
                 "recode of {col} in {spec}", "every label is recoded into its codelist"),
     FindingKind("age_out_of_range", _W, "'{value}' in {col} gives an age outside 0-130 years at {at}",
                 "an age (or a birth date) gives 0-130 years"),
+    FindingKind("not_an_age", _W, "'{value}' in {col} is not an age in whole years",
+                "an age is written as whole years (45.6 is not rounded)"),
+    FindingKind("date_after_load", _W, "'{value}' in {col} is after the load date {load_date}",
+                "no row is dated after the day it was loaded"),
+    FindingKind("date_outside_file_period", _W, "'{value}' in {col} is outside {period}, the period the file "
+                "name declares", "every row lies in the period its file declares"),
+    FindingKind("duplicate_record", _W, "the record key ({col}) repeats row {first}; only the first occurrence "
+                "is loaded", "a microdata record key identifies one row"),
     FindingKind("unreadable_row", _W, "the row cannot be split into the file's columns: {value}",
                 "every line splits into the file's columns"),
     # whole files and sources
     FindingKind("extract_readable", _E, "{detail}", "the extract can be read as its source spec says"),
+    FindingKind("quarantine_budget", _E, "{detail}",
+                "a file is refused when more of its rows are quarantined than its source's budget allows"),
+    FindingKind("nothing_loaded", _E, "{detail}", "every extract loads at least one row"),
+    FindingKind("filter_matches_nothing", _E, "{detail}", "every filter of a request keeps at least one row"),
     FindingKind("source_freshness", _W, "{detail}", "the source's newest data is recent enough"),
     # a built table: pandera and Great Expectations (validators/checks)
     FindingKind("column_present", _E, "the table has no column '{column}' that the spec asks for",

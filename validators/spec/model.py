@@ -112,6 +112,16 @@ class Freshness(Strict):
         return self
 
 
+class QuarantineBudget(Strict):
+    """How many of a file's rows may be quarantined before the whole file is refused."""
+
+    share: float = Field(gt=0, le=1, description="Largest share of a file's rows that may be quarantined (0.01 = 1%)")
+    reason: str = Field(min_length=10, description="Why this source needs more than the default 1%: the known defect, and who was told")
+
+
+DEFAULT_QUARANTINE_SHARE = 0.01
+
+
 class Source(Strict):
     id: str = Field(pattern=SPEC_ID)
     owner: Labels
@@ -130,6 +140,12 @@ class Source(Strict):
     additivity: Literal["error", "warning"] = Field("error", description="How a published total that differs from the sum of its parts is reported")
     estimate: bool = Field(False, description="The source gives studies or estimates, not counts: published with obs_status E")
     freshness: Freshness | None = Field(None, description="How old the newest data may be at the reference date")
+    quarantine_budget: QuarantineBudget | None = Field(None, description=(
+        "Past this share of quarantined rows a file is refused (its rows are not used, the load fails "
+        "and the requests on the source fail). Default: 1%; a larger share needs a reason"))
+    file_period: str | None = Field(None, description=(
+        "Regular expression on the file name whose group `year` (and optionally `month`) is the period the "
+        "file holds, e.g. 'movimientos_migratorios_(?P<year>\\d{4})\\.csv'; rows dated outside it are quarantined"))
     columns: list[Column] = Field(min_length=1)
 
     @field_validator("columns")
@@ -143,6 +159,23 @@ class Source(Strict):
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def quarantine_share(self) -> float:
+        return self.quarantine_budget.share if self.quarantine_budget else DEFAULT_QUARANTINE_SHARE
+
+    @field_validator("file_period")
+    @classmethod
+    def _file_period_pattern(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            groups = re.compile(value).groupindex
+        except re.error as bad:
+            raise ValueError(f"file_period is not a regular expression: {bad}") from None
+        if "year" not in groups or set(groups) - {"year", "month"}:
+            raise ValueError("file_period needs a group (?P<year>\\d{4}) and may have (?P<month>\\d{2}); no other group")
+        return value
 
     @property
     def published_columns(self) -> list[Column]:

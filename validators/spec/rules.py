@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .catalogue import Catalogue
+from .dateformats import format_problem
+from .labelranges import label_range_problem
 from .model import Request, Source
 from .periods import ANCHORS, FREQUENCY_RANK
 from .suggest import suggestion
@@ -111,12 +113,13 @@ def _no_record_grain(req: Request, cat: Catalogue) -> Iterator[Hit]:
 @rule("cross-of-breakdowns", "requests")
 def _cross_of_breakdowns(req: Request, cat: Catalogue) -> Iterator[Hit]:
     dims = [d for d, _ in req.dimensions()]
+    known = [d for d in dims if d in cat.codelists]  # a typo in a breakdown is reported once, there
     for i, combo in enumerate(req.cross):
         for j, dim in enumerate(combo):
             if dim not in dims:
-                yield ("cross", i, j), f"'{dim}' is not among the breakdowns{_hint(dim, dims)}"
+                yield ("cross", i, j), f"'{dim}' is not among the breakdowns{_hint(dim, known)}"
     covered = {d for combo in req.cross for d in combo}
-    for dim in dims:
+    for dim in known:
         if req.cross and dim not in covered and dim not in req.unavailable:
             yield ("cross",), f"breakdown '{dim}' appears in no combination; add it to one"
 
@@ -206,6 +209,29 @@ def _column_references(src: Source, cat: Catalogue) -> Iterator[Hit]:
     for j, key in enumerate(src.record_key):
         if key not in names:
             yield ("record_key", j), f"'{key}' is not a column of this source{_hint(key, names)}"
+
+
+@rule("date-formats", "sources")
+def _date_formats(src: Source, cat: Catalogue) -> Iterator[Hit]:
+    """Formats are strftime ('%d/%m/%Y'), not 'dd/mm/yyyy': a wrong one quarantines every row."""
+    for i, column in enumerate(src.columns):
+        for j, fmt in enumerate(column.formats):
+            problem = format_problem(fmt)
+            if problem:
+                yield ("columns", i, "formats", j), problem
+
+
+@rule("label-in-code-range", "sources")
+def _label_in_code_range(src: Source, cat: Catalogue) -> Iterator[Hit]:
+    """'DE 30 A 59 AÑOS' recoded to Y0T17 is an error: the label's ages lie outside the code's range."""
+    for i, column in enumerate(src.columns):
+        codelist = cat.codelists.get(column.codelist or "")
+        if codelist is None or not codelist.is_banded:
+            continue
+        for label, code in column.recode.items():
+            problem = label_range_problem(label, code, codelist)
+            if problem:
+                yield ("columns", i, "recode", label), problem
 
 
 def cross_reference_problems(cat: Catalogue) -> list[Problem]:

@@ -29,15 +29,18 @@ def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], header_row: in
         return
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _stage AS
         SELECT {cols}, s.rowid + {base} + coalesce(sh.n, 0) AS _row
-        FROM _stage_in s ASOF LEFT JOIN (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) sh
-          ON s.rowid >= sh.t""")
+        FROM _stage_in s ASOF LEFT JOIN (SELECT t, max(n) AS n FROM
+          (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) GROUP BY t) sh
+          ON s.rowid >= sh.t""")  # a run of k rejects gives k equal t: the record after it moves by all k
 
 
 def _shift_table(con: duckdb.DuckDBPyConnection, reject_rows: list[int], header_row: int) -> bool:
-    con.execute("CREATE OR REPLACE TEMP TABLE _shift (t BIGINT)")
-    shifts = [(line - header_row - j,) for j, line in enumerate(sorted(reject_rows), start=1)]
-    if shifts:
-        con.executemany("INSERT INTO _shift VALUES (?)", shifts)
+    import pyarrow as pa
+
+    shifts = [line - header_row - j for j, line in enumerate(sorted(reject_rows), start=1)]
+    con.register("_shift_arrow", pa.table({"t": pa.array(shifts, type=pa.int64())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE _shift AS SELECT t FROM _shift_arrow")  # one call, not one per reject
+    con.unregister("_shift_arrow")
     return bool(shifts)
 
 

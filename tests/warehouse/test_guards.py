@@ -1,0 +1,159 @@
+"""Guardrails at load, each with its exact message: the budget, nothing loaded, exact values, dates
+after the load date or outside the file's period, record_key duplicates, a missing header."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from validators.spec.model import Codelist, Source
+from warehouse.db import connect
+from warehouse.load import load_source
+
+SPEC = "specs/sources/t.yaml"
+SEX = Codelist.model_validate({"id": "sex", "name": {"en": "Sex", "es": "Sexo"}, "reference": "CL_SEX",
+                               "codes": [{"code": "F", "en": "F", "es": "F"}, {"code": "M", "en": "M", "es": "M"}]})
+TODAY = date(2025, 3, 1)
+
+
+def source(**extra) -> Source:
+    spec = {"id": "t", "owner": {"en": "x", "es": "x"}, "kind": "microdata", "format": "csv",
+            "path": "t/*.csv", "period_column": "day", "record_key": ["id"],
+            "quarantine_budget": {"share": 1.0, "reason": "small test files with planted bad rows"},
+            "columns": [{"source": "ID", "name": "id", "type": "string"},
+                        {"source": "DAY", "name": "day", "type": "date"},
+                        {"source": "SEX", "name": "sex", "type": "code", "codelist": "sex"},
+                        {"source": "AGE", "name": "age", "type": "age"},
+                        {"source": "N", "name": "n", "type": "integer"}]}
+    spec.update(extra)
+    return Source.model_validate({k: v for k, v in spec.items() if v is not None})
+
+
+def load(tmp_path: Path, lines: list[str], src: Source | None = None, name: str = "f.csv"):
+    (tmp_path / "t").mkdir(exist_ok=True)
+    (tmp_path / "t" / name).write_text("\n".join(["ID,DAY,SEX,AGE,N", *lines]) + "\n")
+    con = connect(tmp_path / "w.duckdb")
+    (result,) = load_source(con, src or source(), tmp_path, {"sex": SEX}, SPEC, "h", "k", today=TODAY)
+    quarantined = con.execute('SELECT row_number, "column", value, rule, message FROM quarantine '
+                              'ORDER BY row_number, rule').fetchall()
+    return con, result, quarantined
+
+
+def test_a_value_that_is_not_exactly_whole_is_quarantined_never_rounded(tmp_path):
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1.234", "b,2024-01-01,F,45.6,1", "c,2024-01-01,M,45,12"])
+    assert q == [(2, "N", "1.234", "not_an_integer", "'1.234' in N is not a whole number"),
+                 (3, "AGE", "45.6", "not_an_age", "'45.6' in AGE is not an age in whole years")]
+    assert con.execute("SELECT _row, age, n FROM raw_t").fetchall() == [(4, 45, 12)]
+
+
+def test_a_file_whose_every_row_is_quarantined_loads_nothing_and_says_why(tmp_path):
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1.234", "b,2024-01-01,F,45.6,1"])
+    assert (result.error_kind, result.error) == ("nothing_loaded", (
+        "t/f.csv: no row loaded: all 2 rows were quarantined (not_an_age in AGE: 1 row from row 3; "
+        "not_an_integer in N: 1 row from row 2). Check the file against the source spec specs/sources/t.yaml"))
+    assert q == []  # the refused file leaves nothing behind: its one message is the finding
+
+
+def test_a_date_after_the_load_date_is_quarantined(tmp_path):
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1", "b,2099-01-01,F,30,1"])
+    assert q == [(3, "DAY", "2099-01-01", "date_after_load", "'2099-01-01' in DAY is after the load date 2025-03-01")]
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 1, 1)
+
+
+def test_a_date_outside_the_period_the_file_name_declares_is_quarantined(tmp_path):
+    src = source(file_period=r"_(?P<year>\d{4})\.csv$")
+    con, result, q = load(tmp_path, ["a,2019-12-31,F,30,1", "b,2020-01-01,F,30,1"], src, name="f_2019.csv")
+    assert q == [(3, "DAY", "2020-01-01", "date_outside_file_period",
+                  "'2020-01-01' in DAY is outside 2019, the period the file name declares")]
+
+
+def test_a_file_name_without_the_declared_period_is_refused(tmp_path):
+    src = source(file_period=r"_(?P<year>\d{4})\.csv$")
+    con, result, q = load(tmp_path, ["a,2019-12-31,F,30,1"], src, name="f.csv")
+    assert result.error == (r"f.csv: the name does not match file_period '_(?P<year>\d{4})\.csv$' of source 't'; "
+                            "rename the file or fix file_period")
+
+
+def test_record_key_repeats_are_quarantined_naming_the_first_row(tmp_path):
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1", "b,2024-01-01,F,30,1", "x,bad,F,30,1",
+                                     "a,2024-01-02,M,31,1", "x,2024-01-02,M,31,1", "a,2024-01-03,M,31,1"])
+    assert q == [(4, "DAY", "bad", "not_a_date", "'bad' in DAY is not a date in the format ISO (YYYY-MM-DD)"),
+                 (5, "ID", None, "duplicate_record", "the record key (ID) repeats row 2; only the first occurrence is loaded"),
+                 (7, "ID", None, "duplicate_record", "the record key (ID) repeats row 2; only the first occurrence is loaded")]
+    # the first clean occurrence of x (row 6) loads: row 4 was not a record
+    assert [r for (r,) in con.execute("SELECT _row FROM raw_t ORDER BY _row").fetchall()] == [2, 3, 6]
+    assert result.rows_read == result.rows_loaded + result.rows_quarantined == 6
+
+
+def test_aggregate_sources_are_not_keyed_by_record_key(tmp_path):
+    src = source(kind="aggregate", value_column="n")
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1", "a,2024-01-01,F,30,1"], src)
+    assert q == [] and result.rows_loaded == 2
+
+
+def test_over_the_budget_the_file_is_refused_whole_with_one_message(tmp_path):
+    good = [f"{i},2024-01-{1 + i % 28:02d},F,30,1" for i in range(197)]
+    at_budget = good + ["y,2024-01-01,MUJER,30,1", "z,x,F,30,1", "w,2024-01-01,F,30,1"]
+    con, result, q = load(tmp_path, at_budget, source(quarantine_budget=None))
+    assert (result.error, result.rows_loaded, result.rows_quarantined) == (None, 198, 2)  # 1.0% is within 1%
+    con.close()
+    con, result, q = load(tmp_path, good + ["y,2024-01-01,MUJER,30,1", "z,x,F,30,1", "w,x,F,30,1"],
+                          source(quarantine_budget=None))
+    assert result.error_kind == "quarantine_budget"
+    assert result.error == (
+        "t/f.csv: 3 of 200 rows (1.5%) quarantined, over the budget of 1.0% for source 't'; none of the "
+        "file's rows is used. Causes: not_a_date in DAY: 2 rows from row 200; unknown_label in SEX: 1 row from "
+        "row 199. Fix the source spec specs/sources/t.yaml (or, for a known defect of the delivery, set "
+        "quarantine_budget there with its reason)")
+
+
+def test_past_the_budget_nothing_of_the_file_stays_in_the_warehouse(tmp_path):
+    good = [f"{i},2024-01-01,F,30,1" for i in range(99)]
+    con, first, _ = load(tmp_path, good + ["y,2024-01-01,F,30,1"], source(quarantine_budget=None))
+    assert first.error is None and first.rows_loaded == 100
+    con.close()
+    con, result, q = load(tmp_path, good + ["y,2024-01-01,MUJER,30,1", "z,2024-01-01,MUJER,30,1"],
+                          source(quarantine_budget=None))
+    assert result.error_kind == "quarantine_budget" and (result.rows_loaded, result.rows_quarantined) == (0, 2)
+    assert result.error.startswith("t/f.csv: 2 of 101 rows (2.0%) quarantined, over the budget of 1.0%")
+    assert "Causes: unknown_label in SEX: 2 rows from row 101" in result.error
+    assert con.execute("SELECT count(*) FROM raw_t").fetchone()[0] == 0  # the earlier load's rows are gone too
+    assert q == [] and con.execute("SELECT count(*) FROM load_log").fetchone()[0] == 0
+
+
+def test_zero_rows_loaded_is_an_error(tmp_path):
+    con, result, q = load(tmp_path, [])
+    assert (result.error_kind, result.error) == (
+        "nothing_loaded", "t/f.csv: no row loaded: the file holds no data row below its header. "
+        "Check the file against the source spec specs/sources/t.yaml")
+
+
+def test_a_header_not_renamed_is_named_with_a_did_you_mean(tmp_path):
+    src = source(columns=[{"source": "IDS", "name": "id", "type": "string"},
+                          {"source": "DAY", "name": "day", "type": "date"}])
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1"], src)
+    assert result.error == ("t/f.csv: column 'IDS' not found; did you mean 'ID'?; update the source spec "
+                            "specs/sources/t.yaml (the file has: ID, DAY, SEX, AGE, N)")
+
+
+def test_a_filter_that_keeps_no_row_is_an_error(tmp_path):
+    import shutil
+
+    from validators.spec.lint import load_catalogue
+    from warehouse.pipeline import filter_findings, load_one
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "specs", tmp_path / "specs")
+    cat, _ = load_catalogue(tmp_path / "specs")
+    column = "slice"  # 40h-police-complaints keeps some slices of the police file
+    shutil.copytree(root / "warehouse" / "landing" / "mininter", tmp_path / "landing" / "mininter")
+    load_one(tmp_path / "w.duckdb", cat, "mininter-trafficking", tmp_path / "landing", tmp_path / "key")
+    assert filter_findings(tmp_path / "w.duckdb", cat, "40h-police-complaints") == []
+    cat.requests["40h-police-complaints"] = cat.requests["40h-police-complaints"].model_copy(
+        update={"filters": {column: "NO SUCH VALUE"}})
+    (f,) = filter_findings(tmp_path / "w.duckdb", cat, "40h-police-complaints")
+    assert (f.check, f.severity, f.spec) == ("filter_matches_nothing", "error", "40h-police-complaints")
+    assert f.message == (f"the filter {column}: 'NO SUCH VALUE' keeps none of the 6,435 rows of source "
+                         f"'mininter-trafficking'; check the value against the source (a table of zeros is not published)")
