@@ -132,7 +132,7 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
         if checked.gx_result is not None:
             gx_results[request_id] = (checked.gx_result, checked.gx_suite)
         decision = decide(req, ctx.source, info.expected, table, info.rows, info.findings + checked.all_findings,
-                          info.fallback)
+                          info.fallback, data_until=info.data_until and info.data_until.isoformat())
         fulfilments[request_id] = decision.fulfilment
         entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
         if decision.published:

@@ -31,6 +31,8 @@ class CubeInfo:
     covered: list[str]
     files: list[str] = field(default_factory=list)
     fallback: list[str] = field(default_factory=list)  # latest periods delivered instead of those asked
+    provisional: list[str] = field(default_factory=list)  # periods the source gives only in part (obs_status P)
+    data_until: date | None = None  # the last day the source's rows speak for
     findings: list[Finding] = field(default_factory=list)  # what building found in the source (duplicate cells)
 
 
@@ -80,11 +82,25 @@ def source_coverage(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[dat
 
 
 def covered_periods(expected: list[str], coverage: tuple[date, date] | None, frequency: str) -> list[str]:
+    """Periods the source covers to their last day: a month with data for 1-2 September is not covered."""
     if coverage is None:
         return []
     from validators.spec.periods import period_label
     first = period_label(coverage[0], frequency)
     return [p for p in expected if p >= first and period_end(p) <= coverage[1]]
+
+
+def provisional_periods(expected: list[str], coverage: tuple[date, date] | None, frequency: str,
+                        complete_until: date | None) -> tuple[list[str], list[str]]:
+    """(covered, provisional): periods whose days are all in the source (and, if the spec says when the
+    publisher's figures stop being complete, before that day), and the started periods that are not."""
+    if coverage is None:
+        return [], []
+    from validators.spec.periods import period_label
+    end = min(coverage[1], complete_until) if complete_until else coverage[1]
+    covered = covered_periods(expected, (coverage[0], end), frequency)
+    first, last = period_label(coverage[0], frequency), period_label(coverage[1], frequency)
+    return covered, [p for p in expected if first <= p <= last and p not in covered]
 
 
 def _flag(source: Source) -> str:
@@ -108,7 +124,8 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     start = resolve_start(req.period.from_, reference)
     expected = expected_periods(start, reference, req.period.frequency)
     coverage = source_coverage(con, source)
-    covered = covered_periods(expected, coverage, req.period.frequency)
+    until = date.fromisoformat(source.complete_until) if source.complete_until else None
+    covered, provisional = provisional_periods(expected, coverage, req.period.frequency, until)
     fallback: list[str] = []
     if not covered and coverage and req.period.fallback == "latest-available":
         available = expected_periods(coverage[0], coverage[1], req.period.frequency)
@@ -123,7 +140,11 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     for dim, codelist_id in dims:
         column = source.column(dim)
         exprs.append(band_sql(dim, codelists[codelist_id], bind) if column.type == "age" else quote(dim))
-    periods = "[" + ", ".join(bind(p) for p in covered) + "]" if covered else "[]::VARCHAR[]"
+    if fallback:
+        provisional = []
+    built = covered + [p for p in provisional if p not in covered]
+    periods = "[" + ", ".join(bind(p) for p in built) + "]" if built else "[]::VARCHAR[]"
+    partial = "[" + ", ".join(bind(p) for p in provisional) + "]" if provisional else "[]::VARCHAR[]"
     base = (f"SELECT {period_sql(source.period_column, req.period.frequency)} AS time_period"
             + "".join(f", {e} AS {n}" for e, n in zip(exprs, names))
             + (f", {quote(source.value_column)} AS _v, {_flag(source)} AS _flag" if source.kind == "aggregate" else "")
@@ -139,14 +160,16 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
         sql = _microdata_sql(req, dims, codelists, base, names, periods, bind)
     run_bound(con, f"""CREATE OR REPLACE TABLE {table} AS
         SELECT c.* EXCLUDE (_withheld) REPLACE (CAST(obs_value AS {value_type}) AS obs_value), {unit} AS unit_measure,
-               CASE WHEN obs_value IS NULL AND NOT _withheld THEN 'M' ELSE {status} END AS obs_status,
+               CASE WHEN obs_value IS NULL AND NOT _withheld THEN 'M'
+                    WHEN list_contains({partial}, time_period) THEN 'P' ELSE {status} END AS obs_status,
                CASE WHEN obs_value IS NULL AND _withheld THEN 'C' ELSE 'F' END AS conf_status
         FROM ({sql}) c ORDER BY ALL""", bind.values)
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     found = duplicate_findings(req.id, source, spec_file or f"specs/sources/{source.id}.yaml",
                                find_duplicates(con, source, where, bind.values))
     files = [r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {raw_table(source.id)} ORDER BY 1").fetchall()]
-    return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback, found)
+    return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback, found,
+                    provisional, coverage[1] if coverage else None)
 
 
 def _grouping_sets(combos: list[list[str]]) -> list[tuple[str, ...]]:

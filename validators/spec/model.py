@@ -138,6 +138,9 @@ class Source(Strict):
     additivity: Literal["error", "warning"] = Field("error", description="How a published total that differs from the sum of its parts is reported")
     estimate: bool = Field(False, description="The source gives studies or estimates, not counts: published with obs_status E")
     freshness: Freshness | None = Field(None, description="How old the newest data may be at the reference date")
+    complete_until: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description=(
+        "The last day the publisher's figures are complete (YYYY-MM-DD), where the file cannot show it "
+        "(yearly figures of a mid-year release): later periods are provisional (obs_status P), not covered"))
     columns: list[Column] = Field(min_length=1)
 
     @field_validator("columns")
@@ -217,6 +220,8 @@ class Request(Strict):
     proxy: Labels | None = Field(None, description=(
         "The table is a proxy: it counts something close to, but not, what is asked (why, in en and es). "
         "A proxy is at most partial"))
+    context: Labels | None = Field(None, description=(
+        "The table holds no count of what is asked, only context (why): the request is unavailable"))
     threshold: int | None = Field(None, ge=1, description="Disclosure control: smallest count published (never below the floor in code)")
     sensitive: bool | None = Field(None, description="Stricter disclosure control (trafficking, expulsion, children, health); default: any breakdown's codelist is sensitive")
     why_breakdowns: str = ""
