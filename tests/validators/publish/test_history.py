@@ -70,3 +70,17 @@ def test_loipr_diff_and_editions_print_the_changes(tmp_path: Path):
     assert missing.exit_code == 1
     listed = CliRunner().invoke(app, ["editions", "--outputs", str(tmp_path / "a")])
     assert listed.exit_code == 0 and "2025-12-31  r1" in listed.output
+
+
+def test_counts_are_printed_whole_and_a_diff_across_the_change_compares_values(tmp_path: Path):
+    floats = table([1050.0, float("nan"), 1051.0], ["A", "M", "A"])
+    b = publish(tmp_path / "b", "2025-12-31", "r2", floats, "partial", "aa", "11")
+    lines = (b / "tables" / "40h-victims.csv").read_text().splitlines()
+    assert lines[1:] == ["2024,F,1050,PS,A,F", "2024,M,,PS,M,F", "2024,_T,1051,PS,A,F"]
+    a = publish(tmp_path / "a", "2025-12-31", "r1", floats, "partial", "aa", "11")
+    old = (a / "tables" / "40h-victims.csv")  # an edition printed before: 1050.0
+    old.write_text(old.read_text().replace(",1050,", ",1050.0,").replace(",1051,", ",1051.0,"))
+    assert diff_editions(a, b)["cells"] == {}
+    dollars = table([1.5, 2.0, 3.5], ["A"] * 3)  # US$ with cents stay as they are
+    c = publish(tmp_path / "c", "2025-12-31", "r3", dollars, "partial", "aa", "11")
+    assert (c / "tables" / "40h-victims.csv").read_text().splitlines()[1] == "2024,F,1.5,PS,A,F"
