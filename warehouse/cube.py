@@ -168,8 +168,8 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     found = duplicate_findings(req.id, source, spec_file or f"specs/sources/{source.id}.yaml",
                                find_duplicates(con, source, where, bind.values))
     files = [r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {raw_table(source.id)} ORDER BY 1").fetchall()]
-    return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback, found,
-                    provisional, coverage[1] if coverage else None)
+    return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback,
+                    findings=found, provisional=provisional, data_until=coverage[1] if coverage else None)
 
 
 def _grouping_sets(combos: list[list[str]]) -> list[tuple[str, ...]]:
