@@ -1,7 +1,7 @@
 """Cells of an aggregate source given by more than one row: found, resolved by the rule the source
 spec declares (`duplicates:`), and always reported, never silently summed.
 
-An aggregate source declares `keys`: the canonical columns that, with its period column, identify
+An aggregate source declares `cell_key`: the canonical columns that, with its period column, identify
 one published cell. Rows that share a key are resolved over the rows a request reads (its filters):
 
 - error: nothing is dropped; the request fails with an error finding naming the rows;
@@ -31,7 +31,7 @@ RESOLVED = {
 
 
 def key_columns(source: Source) -> list[str]:
-    keys = [source.period_column] + [k for k in source.keys if k != source.period_column]
+    keys = [source.period_column] + [k for k in source.cell_key if k != source.period_column]
     return keys + (["_file"] if source.mode == "snapshot" else [])
 
 
@@ -64,7 +64,7 @@ def ranked_sql(source: Source, where: list[str]) -> str:
 
 def resolved_sql(source: Source, where: list[str]) -> str:
     """A subquery to read instead of the raw table: the rows in scope after the declared rule."""
-    if not source.keys:
+    if not source.cell_key:
         cond = f" WHERE {' AND '.join(where)}" if where else ""
         return f"(SELECT * FROM {raw_table(source.id)}{cond})"
     return (f"(SELECT * EXCLUDE (_n, _rn, _exact_rn, _figures) FROM ({ranked_sql(source, where)}) "
@@ -95,7 +95,7 @@ def _unresolved_sql(source: Source) -> str:
 
 def find_duplicates(con: duckdb.DuckDBPyConnection, source: Source, where: list[str],
                     params: dict[str, object]) -> list[Duplicates]:
-    if not source.keys:
+    if not source.cell_key:
         return []
     keys = key_columns(source)
     shown = [k for k in keys if k != "_file"]
@@ -117,7 +117,7 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, source: Source, where: list[
 def duplicate_findings(request: str, source: Source, spec_file: str, found: list[Duplicates]) -> list[Finding]:
     """One finding per file: resolved (warning) or not (error, the request fails)."""
     out = []
-    cells = "(" + ", ".join(key_columns(source)[:1] + source.keys) + ")"
+    cells = "(" + ", ".join(key_columns(source)[:1] + source.cell_key) + ")"
     for d in found:
         head = (f"{d.file}: {d.cells} cell(s) {cells} are given by more than one row "
                 f"({d.rows} repeated row(s)), e.g. {d.example}")
@@ -125,11 +125,11 @@ def duplicate_findings(request: str, source: Source, spec_file: str, found: list
             text = (f"{head}; {d.unresolved} cell(s) are not resolved by `duplicates: {source.duplicates}`. "
                     f"Ask the publisher which row is right, or declare the rule that fits in {spec_file} "
                     f"(duplicates: first | drop_exact | sum | keep_figure, with duplicates_why)")
-            out.append(finding("duplicate_cells", request, source_file=d.file, column=",".join(source.keys),
+            out.append(finding("duplicate_cells", request, source_file=d.file, column=",".join(source.cell_key),
                                value=d.unresolved, severity="error", message=text))
         else:
             text = (f"{head}; resolved by `duplicates: {source.duplicates}` ({RESOLVED[source.duplicates]}"
                     f"{f', {d.dropped} row(s) dropped' if d.dropped else ''}): {source.duplicates_why.strip()}")
-            out.append(finding("duplicate_cells", request, source_file=d.file, column=",".join(source.keys),
+            out.append(finding("duplicate_cells", request, source_file=d.file, column=",".join(source.cell_key),
                                value=d.cells, message=text))
     return out

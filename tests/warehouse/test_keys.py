@@ -19,7 +19,7 @@ CSV = "year;area;n\n2024;A;5\n2024;A;5\n2024;B;<5\n2024;B;7\n2024;C;2\n2024;C;3\
 def source(rule: str) -> Source:
     return Source.model_validate({
         "id": "s", "owner": {"en": "o", "es": "o"}, "kind": "aggregate", "format": "csv", "path": "s/*.csv",
-        "delimiter": ";", "period_column": "year", "value_column": "n", "keys": ["area"], "duplicates": rule,
+        "delimiter": ";", "period_column": "year", "value_column": "n", "cell_key": ["area"], "duplicates": rule,
         "duplicates_why": "" if rule == "error" else "because", "columns": [
             {"source": "year", "name": "year", "type": "year"}, {"source": "area", "name": "area", "type": "string"},
             {"source": "n", "name": "n", "type": "integer", "suppressed": ["<5"], "suppressed_max": 4}]})

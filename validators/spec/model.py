@@ -127,10 +127,10 @@ class Source(Strict):
     period_column: str = Field(pattern=IDENT, description="Canonical column that dates each row")
     value_column: str | None = Field(None, description="Aggregate sources: the canonical column holding the count or amount")
     record_key: list[str] = Field(default_factory=list, description="Canonical columns that identify a record")
-    keys: list[str] = Field(default_factory=list, description=(
+    cell_key: list[str] = Field(default_factory=list, description=(
         "Aggregate sources: the canonical columns that identify one published cell (with the period column)"))
     duplicates: Literal["error", "first", "drop_exact", "sum", "keep_figure"] = Field("error", description=(
-        "Aggregate sources: what to do when rows repeat a cell of `keys`. error: the requests on it fail; "
+        "Aggregate sources: what to do when rows repeat a cell of `cell_key`. error: the requests on it fail; "
         "first: keep the first row; drop_exact: drop rows repeating an earlier row exactly (others are errors); "
         "sum: add them up (the rows are different counts of one cell); keep_figure: a cell printed both "
         "suppressed ('<5') and as a figure keeps the figure (others are errors). Always reported as a finding"))
@@ -155,11 +155,11 @@ class Source(Strict):
     @model_validator(mode="after")
     def _keys_known(self) -> "Source":
         names = {c.name for c in self.columns}
-        unknown = [k for k in self.keys if k not in names]
+        unknown = [k for k in self.cell_key if k not in names]
         if unknown:
-            raise ValueError(f"keys name no column: {', '.join(unknown)}; use canonical names ({', '.join(sorted(names))})")
-        if self.keys and self.kind != "aggregate":
-            raise ValueError("keys are for aggregate sources; a microdata source declares record_key")
+            raise ValueError(f"cell_key names no column: {', '.join(unknown)}; use canonical names ({', '.join(sorted(names))})")
+        if self.cell_key and self.kind != "aggregate":
+            raise ValueError("cell_key is for aggregate sources; a microdata source declares record_key")
         if self.duplicates != "error" and not self.duplicates_why.strip():
             raise ValueError(f"`duplicates: {self.duplicates}` needs `duplicates_why`: why it is right for this file")
         return self
