@@ -124,6 +124,17 @@ def empty_breakdowns(table: pd.DataFrame, dims: list[str]) -> list[str]:
     return out
 
 
+def publisher_total_notes(findings: list[Finding], shown: int = 6) -> list[str]:
+    """A publisher's totals that disagree with its own parts, as notes on the table (manifest, report,
+    annex), not only findings: the reviewer reads them next to the figures."""
+    gaps = sorted({f.message for f in findings if f.check.split(":")[-1] == "total_equals_parts"
+                   and f.severity == "warning"})
+    if not gaps:
+        return []
+    more = f" (and {len(gaps) - shown} more)" if len(gaps) > shown else ""
+    return [f"the publisher's totals disagree with its parts, published as printed: {'; '.join(gaps[:shown])}{more}"]
+
+
 @dataclass(frozen=True)
 class Decision:
     """What happens to one request's table in this edition, and why."""
@@ -139,6 +150,7 @@ def decide(req: Request, source: Source, expected: list[str], table: pd.DataFram
     """Status and publication of one table, from its checks' findings (all of them: pandera and GX)."""
     errors = sum(f.severity == "error" for f in findings)
     dims = [d for d, _ in req.delivered_dimensions()]
+    notes = list(notes) + publisher_total_notes(findings)
     status = fulfilment(req, source, expected, present_periods(table), rows, errors, fallback,
                         empty_breakdowns=empty_breakdowns(table, dims), provisional=provisional_in(table),
                         data_until=data_until, notes=notes)

@@ -105,3 +105,11 @@ def test_counts_and_failed_list():
     bad = decide(REQ, SOURCE, ["2020-03"], table(["2020-03"]), 1, [finding("unique_key", REQ.id, detail="x")]).fulfilment
     assert status_counts({"a": ok, "b": bad}) == {"delivered": 0, "partial": 1, "unavailable": 0, "failed": 1}
     assert failed_requests({"a": ok, "b": bad}) == ["b"]
+
+
+def test_publisher_totals_that_disagree_become_a_note_on_the_table():
+    gap = finding("total_equals_parts", REQ.id, severity="warning",
+                  detail="total over sex is 509 but its parts add up to 1054 (time_period=2019)")
+    d = decide(REQ, SOURCE, ["2020-03"], carrying(["2020-03"]), 3, [gap])
+    assert d.published and ("the publisher's totals disagree with its parts, published as printed: "
+                            "total over sex is 509 but its parts add up to 1054 (time_period=2019)") in d.fulfilment.notes
