@@ -129,13 +129,17 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
         info, table = build_table(s.db, cat, request_id, reference)
         ctx = TableContext(req, cat.sources[req.source], cat.codelists, info.expected, info.covered, info.fallback)
         checked = validate(ctx, table)
-        findings += checked.findings
+        findings += info.findings + checked.findings  # what building found (duplicate cells), then the checks
         gx_findings += checked.gx_findings
         if checked.gx_result is not None:
             gx_results[request_id] = (checked.gx_result, checked.gx_suite)
-        blockers = load_blockers(req.source, load_errors) + pipeline.filter_findings(s.db, cat, request_id)
+        filtered = pipeline.filter_findings(s.db, cat, request_id)  # a filter that keeps no row
+        findings += filtered
+        blockers = load_blockers(req.source, load_errors) + filtered
         decision = with_load_failure(decide(req, ctx.source, info.expected, table, info.rows,
-                                            checked.all_findings + blockers, info.fallback), blockers)
+                                            info.findings + checked.all_findings + blockers, info.fallback,
+                                            data_until=info.data_until and info.data_until.isoformat()),
+                                     blockers)
         fulfilments[request_id] = decision.fulfilment
         entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
         if decision.published:

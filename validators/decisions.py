@@ -41,29 +41,47 @@ class Fulfilment:
 
 
 def fulfilment(req: Request, source: Source, expected: list[str], covered: list[str],
-               rows: int, errors: int, fallback: list[str] = ()) -> Fulfilment:
+               rows: int, errors: int, fallback: list[str] = (), *, empty_breakdowns: list[str] = (),
+               provisional: list[str] = (), data_until: str | None = None,
+               notes: list[str] = ()) -> Fulfilment:
+    """What the table delivers. A proxy is at most partial; a context-only table is unavailable; a
+    breakdown the published periods do not carry is missing; a period the source gives in part is
+    provisional, not covered."""
     asked = [d for d, _ in req.dimensions()]
-    delivered = [d for d, _ in req.delivered_dimensions()]
     missing = {d: req.unavailable[d].reason.model_dump() for d in asked if d in req.unavailable}
+    for d in empty_breakdowns:
+        missing.setdefault(d, {"en": f"the source gives no {d} breakdown for the periods published",
+                               "es": f"la fuente no da la desagregación por {d} para los periodos publicados"})
+    delivered = [d for d, _ in req.delivered_dimensions() if d not in missing]
     gaps = [p for p in expected if p not in set(covered)]
     fallback = list(fallback)
     if errors:
         status = Status.FAILED
-    elif rows == 0 or not covered:
+    elif rows == 0 or not covered or req.context is not None:
         status = Status.UNAVAILABLE
-    elif missing or gaps:
+    elif missing or gaps or req.proxy is not None:
         status = Status.PARTIAL
     else:
         status = Status.DELIVERED
-    notes = []
-    if gaps:
-        notes.append(f"{len(gaps)} of {len(expected)} requested periods are not covered by the source")
+    out = []
+    if req.context is not None:
+        out.append(f"context only: {req.context.en}")
+    if req.proxy is not None:
+        out.append(f"proxy: {req.proxy.en}")
+    absent = [p for p in gaps if p not in set(provisional)]
+    if absent:
+        out.append(f"{len(absent)} of {len(expected)} requested periods are not covered by the source")
+    for p in provisional:
+        until = f" (its data end on {data_until})" if data_until else ""
+        out.append(f"{p}: the source gives only part of this period{until}: published as provisional "
+                   f"(obs_status P), not counted as covered")
     if fallback:
-        notes.append(f"the latest periods available instead: {fallback[0]} to {fallback[-1]}")
-    notes += [f"{d}: {r['en']}" for d, r in missing.items()]
+        out.append(f"the latest periods available instead: {fallback[0]} to {fallback[-1]}")
+    out += [f"{d}: {r['en']}" for d, r in missing.items()]
     if source.estimate:
-        notes.append("figures are estimates (obs_status E)")
-    return Fulfilment(req.id, status, asked, delivered, missing, gaps, fallback, source.estimate, notes)
+        out.append("figures are estimates (obs_status E)")
+    out += list(notes)
+    return Fulfilment(req.id, status, asked, delivered, missing, gaps, fallback, source.estimate, out)
 
 
 def status_counts(fulfilments: dict[str, Fulfilment]) -> dict[str, int]:
@@ -78,8 +96,43 @@ def failed_requests(fulfilments: dict[str, Fulfilment]) -> list[str]:
 
 
 def present_periods(table: pd.DataFrame) -> list[str]:
-    """Periods the table really holds: a source dated 2015, 2020 and 2024 covers no year between."""
-    return sorted(table["time_period"].astype(str).unique()) if len(table) else []
+    """Periods the table really holds in full: a source dated 2015, 2020 and 2024 covers no year
+    between, and a provisional period (obs_status P: the source gives part of it) is not covered."""
+    if not len(table):
+        return []
+    periods = table["time_period"].astype(str)
+    if "obs_status" in table:
+        periods = periods[table["obs_status"].astype(str) != "P"]
+    return sorted(periods.unique())
+
+
+def provisional_in(table: pd.DataFrame) -> list[str]:
+    if not len(table) or "obs_status" not in table:
+        return []
+    return sorted(set(table.loc[table["obs_status"].astype(str) == "P", "time_period"].astype(str)))
+
+
+def empty_breakdowns(table: pd.DataFrame, dims: list[str]) -> list[str]:
+    """Breakdowns whose every published cell is a total or unknown: the periods carry none of it."""
+    out = []
+    for d in dims:
+        if d not in table:
+            continue
+        parts = table[~table[d].astype(str).isin(["_T", "_U", "_Z"])]
+        if len(table) and (parts.empty or parts["obs_value"].isna().all()):
+            out.append(d)
+    return out
+
+
+def publisher_total_notes(findings: list[Finding], shown: int = 6) -> list[str]:
+    """A publisher's totals that disagree with its own parts, as notes on the table (manifest, report,
+    annex), not only findings: the reviewer reads them next to the figures."""
+    gaps = sorted({f.message for f in findings if f.check.split(":")[-1] == "total_equals_parts"
+                   and f.severity == "warning"})
+    if not gaps:
+        return []
+    more = f" (and {len(gaps) - shown} more)" if len(gaps) > shown else ""
+    return [f"the publisher's totals disagree with its parts, published as printed: {'; '.join(gaps[:shown])}{more}"]
 
 
 @dataclass(frozen=True)
@@ -92,10 +145,15 @@ class Decision:
 
 
 def decide(req: Request, source: Source, expected: list[str], table: pd.DataFrame, rows: int,
-           findings: list[Finding], fallback: list[str] = ()) -> Decision:
+           findings: list[Finding], fallback: list[str] = (), data_until: str | None = None,
+           notes: list[str] = ()) -> Decision:
     """Status and publication of one table, from its checks' findings (all of them: pandera and GX)."""
     errors = sum(f.severity == "error" for f in findings)
-    status = fulfilment(req, source, expected, present_periods(table), rows, errors, fallback)
+    dims = [d for d, _ in req.delivered_dimensions()]
+    notes = list(notes) + publisher_total_notes(findings)
+    status = fulfilment(req, source, expected, present_periods(table), rows, errors, fallback,
+                        empty_breakdowns=empty_breakdowns(table, dims), provisional=provisional_in(table),
+                        data_until=data_until, notes=notes)
     return Decision(status, publishable(rows, findings), errors, len(findings) - errors)
 
 

@@ -13,10 +13,12 @@ from datetime import date, timedelta
 
 import duckdb
 
+from validators.spec.findings import Finding
 from validators.spec.model import TOTAL, Codelist, Request, Source
 from validators.spec.periods import expected_periods, period_end, resolve_start
 
 from .db import Params, cube_table, quote, raw_table, run_bound
+from .keys import duplicate_findings, find_duplicates, resolved_sql
 from .loadsql import raw_table_ddl
 
 
@@ -29,6 +31,9 @@ class CubeInfo:
     covered: list[str]
     files: list[str] = field(default_factory=list)
     fallback: list[str] = field(default_factory=list)  # latest periods delivered instead of those asked
+    provisional: list[str] = field(default_factory=list)  # periods the source gives only in part (obs_status P)
+    data_until: date | None = None  # the last day the source's rows speak for
+    findings: list[Finding] = field(default_factory=list)  # what building found in the source (duplicate cells)
 
 
 def period_sql(column: str, frequency: str) -> str:
@@ -77,11 +82,31 @@ def source_coverage(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[dat
 
 
 def covered_periods(expected: list[str], coverage: tuple[date, date] | None, frequency: str) -> list[str]:
+    """Periods the source covers to their last day: a month with data for 1-2 September is not covered."""
     if coverage is None:
         return []
     from validators.spec.periods import period_label
     first = period_label(coverage[0], frequency)
     return [p for p in expected if p >= first and period_end(p) <= coverage[1]]
+
+
+def provisional_periods(expected: list[str], coverage: tuple[date, date] | None, frequency: str,
+                        complete_until: date | None) -> tuple[list[str], list[str]]:
+    """(covered, provisional): periods whose days are all in the source (and, if the spec says when the
+    publisher's figures stop being complete, before that day), and the started periods that are not."""
+    if coverage is None:
+        return [], []
+    from validators.spec.periods import period_label
+    end = min(coverage[1], complete_until) if complete_until else coverage[1]
+    covered = covered_periods(expected, (coverage[0], end), frequency)
+    first, last = period_label(coverage[0], frequency), period_label(coverage[1], frequency)
+    return covered, [p for p in expected if first <= p <= last and p not in covered]
+
+
+def _flag(source: Source) -> str:
+    """The token a publisher printed instead of a small value ('<5'), or NULL if it prints none."""
+    column = source.column(source.value_column) if source.value_column else None
+    return quote(source.value_column + "_flag") if column is not None and column.suppressed else "NULL::VARCHAR"
 
 
 def _filters(req: Request, bind) -> list[str]:
@@ -93,13 +118,14 @@ def _filters(req: Request, bind) -> list[str]:
 
 
 def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
-               codelists: dict[str, Codelist], reference: date) -> CubeInfo:
+               codelists: dict[str, Codelist], reference: date, spec_file: str = "") -> CubeInfo:
     con.execute(raw_table_ddl(source))  # a source with no extract yet gives an empty table, not a crash
     bind = Params()
     start = resolve_start(req.period.from_, reference)
     expected = expected_periods(start, reference, req.period.frequency)
     coverage = source_coverage(con, source)
-    covered = covered_periods(expected, coverage, req.period.frequency)
+    until = date.fromisoformat(source.complete_until) if source.complete_until else None
+    covered, provisional = provisional_periods(expected, coverage, req.period.frequency, until)
     fallback: list[str] = []
     if not covered and coverage and req.period.fallback == "latest-available":
         available = expected_periods(coverage[0], coverage[1], req.period.frequency)
@@ -114,11 +140,15 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     for dim, codelist_id in dims:
         column = source.column(dim)
         exprs.append(band_sql(dim, codelists[codelist_id], bind) if column.type == "age" else quote(dim))
-    periods = "[" + ", ".join(bind(p) for p in covered) + "]" if covered else "[]::VARCHAR[]"
+    if fallback:
+        provisional = []
+    built = covered + [p for p in provisional if p not in covered]
+    periods = "[" + ", ".join(bind(p) for p in built) + "]" if built else "[]::VARCHAR[]"
+    partial = "[" + ", ".join(bind(p) for p in provisional) + "]" if provisional else "[]::VARCHAR[]"
     base = (f"SELECT {period_sql(source.period_column, req.period.frequency)} AS time_period"
             + "".join(f", {e} AS {n}" for e, n in zip(exprs, names))
-            + (f", {quote(source.value_column)} AS _v" if source.kind == "aggregate" else "")
-            + f" FROM {raw_table(source.id)}" + (f" WHERE {' AND '.join(where)}" if where else ""))
+            + (f", {quote(source.value_column)} AS _v, {_flag(source)} AS _flag" if source.kind == "aggregate" else "")
+            + f" FROM {resolved_sql(source, where)} AS r WHERE TRUE")
     status = bind("E" if source.estimate else "A")
     unit = bind(req.measure.unit)
     table = cube_table(req.id)
@@ -129,12 +159,17 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     else:
         sql = _microdata_sql(req, dims, codelists, base, names, periods, bind)
     run_bound(con, f"""CREATE OR REPLACE TABLE {table} AS
-        SELECT c.* REPLACE (CAST(obs_value AS {value_type}) AS obs_value), {unit} AS unit_measure, {status} AS obs_status,
-               CASE WHEN obs_value IS NULL THEN 'C' ELSE 'F' END AS conf_status
+        SELECT c.* EXCLUDE (_withheld) REPLACE (CAST(obs_value AS {value_type}) AS obs_value), {unit} AS unit_measure,
+               CASE WHEN obs_value IS NULL AND NOT _withheld THEN 'M'
+                    WHEN list_contains({partial}, time_period) THEN 'P' ELSE {status} END AS obs_status,
+               CASE WHEN obs_value IS NULL AND _withheld THEN 'C' ELSE 'F' END AS conf_status
         FROM ({sql}) c ORDER BY ALL""", bind.values)
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    found = duplicate_findings(req.id, source, spec_file or f"specs/sources/{source.id}.yaml",
+                               find_duplicates(con, source, where, bind.values))
     files = [r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {raw_table(source.id)} ORDER BY 1").fetchall()]
-    return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback)
+    return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback,
+                    findings=found, provisional=provisional, data_until=coverage[1] if coverage else None)
 
 
 def _grouping_sets(combos: list[list[str]]) -> list[tuple[str, ...]]:
@@ -174,7 +209,7 @@ def _microdata_sql(req: Request, dims, codelists, base: str, names: list[str], p
                       if names else frame)
     keys = ", ".join(["time_period"] + names)
     return (f"WITH base AS ({base}), agg AS ({agg}), frame AS ({' UNION '.join(frames)}) "
-            f"SELECT frame.*, coalesce(agg.obs_value, 0) AS obs_value FROM frame LEFT JOIN agg USING ({keys})")
+            f"SELECT frame.*, coalesce(agg.obs_value, 0) AS obs_value, false AS _withheld FROM frame LEFT JOIN agg USING ({keys})")
 
 
 def _aggregate_sql(req: Request, source: Source, codelists, base: str, names: list[str], periods: str, bind) -> str:
@@ -185,16 +220,18 @@ def _aggregate_sql(req: Request, source: Source, codelists, base: str, names: li
               and c.name not in req.filters]
     extra = " AND ".join(f"{quote(c.name)} = {bind(codelists[c.codelist].total)}" for c in others)
     if extra:
-        base += (" AND " if " WHERE " in base else " WHERE ") + extra
+        base += " AND " + extra
     if req.cross:  # keep only the source's cells that lie within one of the combinations
         combos = req.combinations()
         keep = " OR ".join("(" + (" AND ".join(f"{quote(d)} = '{TOTAL}'" for d in dims if d not in combo) or "TRUE") + ")"
                            for combo in combos)
-        base += (" AND " if " WHERE " in base else " WHERE ") + f"({keep})"
+        base += f" AND ({keep})"
     flag = source.column(source.value_column)
     upper = bind(flag.suppressed_max) if flag.suppressed_max is not None else "NULL"
     keys = ", ".join(["time_period"] + names)
     return (f"WITH base AS ({base}) SELECT {keys}, "
             f"CASE WHEN count(*) FILTER (WHERE _v IS NULL) > 0 THEN NULL ELSE sum(_v) END AS obs_value, "
-            f"sum(coalesce(_v, {upper})) AS _upper, count(*) FILTER (WHERE _v IS NULL) AS _suppressed "
+            f"sum(coalesce(_v, {upper})) AS _upper, count(*) FILTER (WHERE _v IS NULL AND _flag IS NOT NULL) AS _suppressed, "
+            # withheld by the publisher ('<5'): C; a cell the source leaves empty is missing (M), not confidential
+            f"count(*) FILTER (WHERE _v IS NULL AND _flag IS NOT NULL) > 0 AS _withheld "
             f"FROM base WHERE list_contains({periods}, time_period) GROUP BY {keys}")

@@ -28,7 +28,8 @@ def load_one(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: 
 def build_one(db: Path, cat: Catalogue, request_id: str, reference: date) -> tuple[CubeInfo, pd.DataFrame]:
     req = cat.requests[request_id]
     with opened(db) as con:
-        info = build_cube(con, req, cat.sources[req.source], cat.codelists, reference)
+        info = build_cube(con, req, cat.sources[req.source], cat.codelists, reference,
+                          cat.files.get(("sources", req.source), ""))
         table = con.execute(f"SELECT * FROM {info.table}").df()
     return info, table
 

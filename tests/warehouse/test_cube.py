@@ -45,12 +45,14 @@ def test_full_cross_has_totals_zero_fill_and_adds_up(warehouse):
     con, cat = warehouse
     req = cat.requests["40f-covid-deaths"]
     info, df = _table(con, cat, req)
-    # the last death is on 9 May: May is not complete, so it is not published as if it were
-    assert info.covered == ["2020-03", "2020-04"]
+    # the last death is on 9 May: May is not complete, so it is not covered, only provisional (P)
+    assert info.covered == ["2020-03", "2020-04"] and info.provisional == ["2020-05"]
+    assert set(df.loc[df.time_period == "2020-05", "obs_status"]) == {"P"}
+    assert set(df.loc[df.time_period != "2020-05", "obs_status"]) == {"A"}
     # every sex x age band (codelists incl. _T) for every month
-    assert len(df) == 5 * (len(cat.codelists["age"].codes) + 1) * 2
+    assert len(df) == 5 * (len(cat.codelists["age"].codes) + 1) * 3
     total = df[(df.sex == "_T") & (df.age == "_T")].set_index("time_period")["obs_value"].to_dict()
-    assert total == {"2020-03": 4, "2020-04": 4}  # the fixture's loaded deaths by month
+    assert total["2020-03"] == 4 and total["2020-04"] == 4  # the fixture's loaded deaths by month
     assert (df.obs_value == 0).sum() > 0  # zero-filled
     assert [f for f in validate_table(TableContext(req, cat.sources[req.source], cat.codelists,
                                                    info.expected, info.covered), df).all_findings

@@ -51,8 +51,9 @@ def total_equals_parts(dims: list[str]) -> Callable[[pd.DataFrame], pd.Series]:
 
 
 def value_present(df: pd.DataFrame) -> pd.Series:
-    """A free cell has a value; only withheld cells (C) may be empty."""
-    return ~(df["conf_status"].astype(str).eq("F") & df["obs_value"].isna())
+    """A free cell has a value; only withheld (C) or missing (obs_status M) cells may be empty."""
+    missing = df["obs_status"].astype(str).eq("M") if "obs_status" in df else False
+    return ~(df["conf_status"].astype(str).eq("F") & df["obs_value"].isna() & ~missing)
 
 
 def missing_periods(expected: list[str], present: list[str]) -> list[str]:

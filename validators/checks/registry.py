@@ -24,7 +24,7 @@ from .additivity import key_columns, total_equals_parts, unique_key, value_prese
 from .context import TableContext
 
 CONTRACT = ["time_period", "obs_value", "unit_measure", "obs_status", "conf_status"]
-OBS_STATUS = ["A", "E", "M"]
+OBS_STATUS = ["A", "E", "P", "M"]
 CONF_STATUS = ["F", "C", "D"]
 
 
@@ -102,7 +102,7 @@ def _value_pa(ctx):
 
 
 def _value_gx(ctx, table):
-    return [Expect("expect_column_values_to_not_be_null", {"column": "obs_value", "row_condition": 'conf_status=="F"',
+    return [Expect("expect_column_values_to_not_be_null", {"column": "obs_value", "row_condition": 'conf_status=="F" and obs_status!="M"',
                                                            "condition_parser": "pandas"}, "value_present")]
 
 

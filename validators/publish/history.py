@@ -47,8 +47,15 @@ def changed_keys(a: dict[str, str], b: dict[str, str]) -> dict[str, tuple[str | 
 
 
 def read_table(folder: Path, request_id: str) -> pd.DataFrame | None:
+    """A published table as text; `1050.0` (editions before whole-number printing) reads as `1050`,
+    so that a diff across editions compares values, not their printing."""
     path = folder / "tables" / f"{request_id}.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else None
+    if not path.is_file():
+        return None
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "obs_value" in table:
+        table["obs_value"] = table["obs_value"].str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    return table
 
 
 def cell_changes(a: pd.DataFrame | None, b: pd.DataFrame | None) -> dict:

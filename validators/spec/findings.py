@@ -62,6 +62,9 @@ KINDS: dict[str, FindingKind] = {k.code: k for k in [
     FindingKind("nothing_loaded", _E, "{detail}", "every extract loads at least one row"),
     FindingKind("filter_matches_nothing", _E, "{detail}", "every filter of a request keeps at least one row"),
     FindingKind("source_freshness", _W, "{detail}", "the source's newest data is recent enough"),
+    FindingKind("duplicate_cells", _W, "{detail}", "each cell of an aggregate source is given by one row, "
+                "or its repeats are resolved by the rule its spec declares"),
+    FindingKind("publisher_totals", _W, "{detail}", "the publisher's own totals equal the sum of their parts"),
     # a built table: pandera and Great Expectations (validators/checks)
     FindingKind("column_present", _E, "the table has no column '{column}' that the spec asks for",
                 "the table has every column of the published format"),

@@ -137,6 +137,14 @@ class Source(Strict):
     period_column: str = Field(pattern=IDENT, description="Canonical column that dates each row")
     value_column: str | None = Field(None, description="Aggregate sources: the canonical column holding the count or amount")
     record_key: list[str] = Field(default_factory=list, description="Canonical columns that identify a record")
+    cell_key: list[str] = Field(default_factory=list, description=(
+        "Aggregate sources: the canonical columns that identify one published cell (with the period column)"))
+    duplicates: Literal["error", "first", "drop_exact", "sum", "keep_figure"] = Field("error", description=(
+        "Aggregate sources: what to do when rows repeat a cell of `cell_key`. error: the requests on it fail; "
+        "first: keep the first row; drop_exact: drop rows repeating an earlier row exactly (others are errors); "
+        "sum: add them up (the rows are different counts of one cell); keep_figure: a cell printed both "
+        "suppressed ('<5') and as a figure keeps the figure (others are errors). Always reported as a finding"))
+    duplicates_why: str = Field("", description="Why this duplicates rule is right for the publisher's file")
     additivity: Literal["error", "warning"] = Field("error", description="How a published total that differs from the sum of its parts is reported")
     estimate: bool = Field(False, description="The source gives studies or estimates, not counts: published with obs_status E")
     freshness: Freshness | None = Field(None, description="How old the newest data may be at the reference date")
@@ -146,6 +154,9 @@ class Source(Strict):
     file_period: str | None = Field(None, description=(
         "Regular expression on the file name whose group `year` (and optionally `month`) is the period the "
         "file holds, e.g. 'movimientos_migratorios_(?P<year>\\d{4})\\.csv'; rows dated outside it are quarantined"))
+    complete_until: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description=(
+        "The last day the publisher's figures are complete (YYYY-MM-DD), where the file cannot show it "
+        "(yearly figures of a mid-year release): later periods are provisional (obs_status P), not covered"))
     columns: list[Column] = Field(min_length=1)
 
     @field_validator("columns")
@@ -156,6 +167,18 @@ class Source(Strict):
         if dupes:
             raise ValueError(f"canonical names used twice: {', '.join(dupes)}")
         return columns
+
+    @model_validator(mode="after")
+    def _keys_known(self) -> "Source":
+        names = {c.name for c in self.columns}
+        unknown = [k for k in self.cell_key if k not in names]
+        if unknown:
+            raise ValueError(f"cell_key names no column: {', '.join(unknown)}; use canonical names ({', '.join(sorted(names))})")
+        if self.cell_key and self.kind != "aggregate":
+            raise ValueError("cell_key is for aggregate sources; a microdata source declares record_key")
+        if self.duplicates != "error" and not self.duplicates_why.strip():
+            raise ValueError(f"`duplicates: {self.duplicates}` needs `duplicates_why`: why it is right for this file")
+        return self
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -227,6 +250,11 @@ class Request(Strict):
     period: Period
     filters: dict[str, str | list[str]] = Field(default_factory=dict, description="Canonical column -> code(s) to keep")
     unavailable: dict[str, Unavailable] = Field(default_factory=dict, description="Breakdowns the source cannot give, and why")
+    proxy: Labels | None = Field(None, description=(
+        "The table is a proxy: it counts something close to, but not, what is asked (why, in en and es). "
+        "A proxy is at most partial"))
+    context: Labels | None = Field(None, description=(
+        "The table holds no count of what is asked, only context (why): the request is unavailable"))
     threshold: int | None = Field(None, ge=1, description="Disclosure control: smallest count published (never below the floor in code)")
     sensitive: bool | None = Field(None, description="Stricter disclosure control (trafficking, expulsion, children, health); default: any breakdown's codelist is sensitive")
     why_breakdowns: str = ""

@@ -83,3 +83,17 @@ def test_loipr_diff_prints_changes_of_tables_with_several_breakdowns(tmp_path: P
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == ("          time_period=2024 sex=F age=Y_LT18: obs_value '' -> '5'; "
                                               "conf_status 'C' -> 'F'")
+
+
+def test_counts_are_printed_whole_and_a_diff_across_the_change_compares_values(tmp_path: Path):
+    floats = table([1050.0, float("nan"), 1051.0], ["A", "M", "A"])
+    b = publish(tmp_path / "b", "2025-12-31", "r2", floats, "partial", "aa", "11")
+    lines = (b / "tables" / "40h-victims.csv").read_text().splitlines()
+    assert lines[1:] == ["2024,F,1050,PS,A,F", "2024,M,,PS,M,F", "2024,_T,1051,PS,A,F"]
+    a = publish(tmp_path / "a", "2025-12-31", "r1", floats, "partial", "aa", "11")
+    old = (a / "tables" / "40h-victims.csv")  # an edition printed before: 1050.0
+    old.write_text(old.read_text().replace(",1050,", ",1050.0,").replace(",1051,", ",1051.0,"))
+    assert diff_editions(a, b)["cells"] == {}
+    dollars = table([1.5, 2.0, 3.5], ["A"] * 3)  # US$ with cents stay as they are
+    c = publish(tmp_path / "c", "2025-12-31", "r3", dollars, "partial", "aa", "11")
+    assert (c / "tables" / "40h-victims.csv").read_text().splitlines()[1] == "2024,F,1.5,PS,A,F"
