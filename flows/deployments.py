@@ -56,7 +56,3 @@ def deploy_all(repo: Path = ROOT, env: dict[str, str] | None = None) -> subproce
     """`prefect deploy --all` from the repository: runs start in `repo`, so relative paths hold."""
     return subprocess.run([*prefect_command(), "--no-prompt", "deploy", "--all"], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
-
-
-def worker_command(pool: str = POOL) -> list[str]:
-    return [*prefect_command(), "worker", "start", "--pool", pool, "--type", "process"]
