@@ -193,6 +193,20 @@ def diff(a: str = typer.Argument(..., help="Edition (reference date) or folder")
 
 
 @app.command()
+def server(host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+           port: int = typer.Option(4200, help="Port of the API and the UI")) -> None:
+    """Start the persistent Prefect server (API and UI at http://HOST:PORT), until stopped."""
+    import os
+
+    from flows.deployments import server_command, server_environment
+
+    env = server_environment(host, port)
+    out.print(f"Prefect server: UI http://{host}:{port}, API {env['PREFECT_UI_API_URL']}", markup=False)
+    command = server_command(host, port)
+    os.execve(command[0], command, env)  # the server replaces us: a service manager's signals reach it
+
+
+@app.command()
 def serve(deploy: bool = typer.Option(True, help="Register the deployments of prefect.yaml first")) -> None:
     """Register the scheduled deployments (prefect.yaml) and run the worker of pool `loipr`, until stopped.
 

@@ -86,9 +86,10 @@ def server(tmp_path_factory):
     # worker must still send the runs' INFO lines to the server.
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": url,
            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "PREFECT_WORKER_QUERY_SECONDS": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # `loipr server` as `make server PORT=...` starts it: no PREFECT_API_URL of its own, any port.
+    server_env = {k: v for k, v in env.items() if k not in ("PREFECT_API_URL", "PREFECT_UI_API_URL")}
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "server", "--port", str(port)], env=server_env,
+                            cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     served = Served(url, env, tmp_path_factory.mktemp("worker-logs"))
     try:
         print(f"prefect server ready in {wait_healthy(url, proc):.1f} s")
@@ -210,6 +211,11 @@ def test_a_killed_run_is_cleared_and_the_next_run_starts_without_a_manual_cancel
     assert run.state_type == StateType.COMPLETED, run.state
 
 
+def test_the_ui_talks_to_the_api_on_the_port_chosen(server):
+    with urllib.request.urlopen(server.url.removesuffix("/api") + "/ui-settings", timeout=10) as response:
+        assert json.loads(response.read())["api_url"] == server.url
+
+
 def test_cron_deployments_have_future_runs_in_lima_time(server):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
@@ -230,3 +236,15 @@ def test_cron_deployments_have_future_runs_in_lima_time(server):
     assert future, "the scheduler created no future run for the monthly loads"
     # 06:00 in Lima is 11:00 UTC (no daylight saving time in Peru), on the 5th of the month.
     assert all(r.expected_start_time.hour == 11 and r.expected_start_time.day == 5 for r in future)
+    # The yearly edition shows its next run (15 March, 07:00 Lima), whatever the day of the year.
+    with get_client(sync_client=True) as client:
+        edition = client.read_deployment_by_name("fulfil/edition")
+        deadline = time.monotonic() + 60
+        while True:
+            runs = client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[edition.id])))
+            yearly = [r for r in runs if r.state_type.value == "SCHEDULED"]
+            if yearly or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+    assert [(r.expected_start_time.month, r.expected_start_time.day, r.expected_start_time.hour) for r in yearly] \
+        == [(3, 15, 12)], yearly
