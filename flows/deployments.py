@@ -76,7 +76,7 @@ def server_environment(host: str, port: int, env: dict[str, str] | None = None) 
     out.setdefault("PREFECT_UI_API_URL", f"http://{host}:{port}/api")
     # Prefect creates scheduled runs up to 100 days ahead by default: the yearly loads and edition
     # would show no next run for most of the year. 400 days shows each deployment's next run.
-    out.setdefault("PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME", str(SCHEDULE_AHEAD_DAYS * 86400))
+    out.setdefault("PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME", f"P{SCHEDULE_AHEAD_DAYS}D")
     return out
 
 
