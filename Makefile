@@ -50,9 +50,10 @@ bench: install
 	$(BIN)/python -m benchmarks.movements --rows $(ROWS)
 
 # Scheduled operation (README "Scheduled operation"): a persistent Prefect server, then the worker.
+# Any PORT works: `loipr server` points the UI at the API on that port.
 PORT ?= 4200
 server: install
-	PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 $(BIN)/prefect server start --host 127.0.0.1 --port $(PORT)
+	$(BIN)/loipr server --host 127.0.0.1 --port $(PORT)
 
 serve: install
 	PREFECT_API_URL=http://127.0.0.1:$(PORT)/api $(BIN)/loipr serve

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.settings import BadReferenceDate, Settings, default_reference, parse_reference_date, quiet_prefect
+from flows.settings import (
+    BadReferenceDate,
+    Settings,
+    default_reference,
+    parse_reference_date,
+    quiet_prefect,
+    worker_prefect,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Answer the committee's data requests.")
 out = Console()
@@ -90,18 +96,20 @@ def run(reference_date: str = typer.Option(None, "--reference-date", "-r", help=
     from warehouse.db import WarehouseBusy
 
     out.print(f"fulfil: edition {reference} (Prefect flow; a temporary local server starts if none is set)")
-    try:
-        result = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
-                        outputs=str(outputs), requests=request or None)
-    except SpecsInvalid as bad:
-        err.print(str(bad), markup=False)
+    state = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
+                   outputs=str(outputs), requests=request or None, return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, SpecsInvalid):
+        err.print(str(result), markup=False)
         raise typer.Exit(1)
-    except WarehouseBusy as busy:
-        err.print(str(busy), style="red")
+    if isinstance(result, WarehouseBusy):
+        err.print(str(result), style="red")
         raise typer.Exit(3)
+    if isinstance(result, BaseException):
+        raise result
     _print_summary(Path(result["edition"]))
-    if result["failed"]:
-        err.print(f"not published (failed validation): {', '.join(result['failed'])}", style="bold red")
+    if state.is_failed():
+        err.print(f"run failed: {state.message}", style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2)
 
 
@@ -189,13 +197,32 @@ def diff(a: str = typer.Argument(..., help="Edition (reference date) or folder")
 
 
 @app.command()
-def serve(deploy: bool = typer.Option(True, help="Register the deployments of prefect.yaml first")) -> None:
-    """Register the scheduled deployments (prefect.yaml) and run the process worker, until stopped.
+def server(host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+           port: int = typer.Option(4200, help="Port of the API and the UI")) -> None:
+    """Start the persistent Prefect server (API and UI at http://HOST:PORT), until stopped."""
+    import os
 
-    Needs a persistent `prefect server start` and PREFECT_API_URL pointing at it.
+    from flows.deployments import server_command, server_environment
+
+    env = server_environment(host, port)
+    out.print(f"Prefect server: UI http://{host}:{port}, API {env['PREFECT_UI_API_URL']}", markup=False)
+    command = server_command(host, port)
+    os.execve(command[0], command, env)  # the server replaces us: a service manager's signals reach it
+
+
+@app.command()
+def serve(deploy: bool = typer.Option(True, help="Register the deployments of prefect.yaml first")) -> None:
+    """Register the scheduled deployments (prefect.yaml) and run the worker of pool `loipr`, until stopped.
+
+    Needs a persistent `prefect server start` and PREFECT_API_URL pointing at it. Runs left
+    Running by a worker that was killed are marked Crashed first. One SIGTERM (or Ctrl-C) stops
+    taking runs, finishes the run in progress and exits.
     """
-    quiet_prefect()
-    from flows.deployments import POOL, NoServer, api_url, deploy_all, ensure_pool, worker_command
+    worker_prefect()  # flow and task logs at INFO reach the server (not the CLI's quiet WARNING)
+    import anyio
+
+    from flows.deployments import POOL, NoServer, api_url, deploy_all, ensure_pool
+    from flows.worker import clear_orphaned_runs, serve_pool
 
     try:
         url = api_url()
@@ -209,9 +236,13 @@ def serve(deploy: bool = typer.Option(True, help="Register the deployments of pr
             err.print(done.stdout[-2000:] + done.stderr[-2000:], markup=False)
             raise typer.Exit(1)
         out.print("deployments registered from prefect.yaml (schedules in America/Lima)")
-    out.print(f"worker for pool '{POOL}' (one run at a time) against {url}; Ctrl-C to stop")
-    command = worker_command(POOL)
-    os.execv(command[0], command)  # the worker replaces us: a service manager's signals reach it
+    def say(line: str) -> None:  # one unwrapped line each: the service's journal is read by line
+        print(line, flush=True)
+
+    for run_id in clear_orphaned_runs(POOL):
+        say(f"flow run {run_id} marked Crashed: its process is gone (killed worker); its slot is free")
+    say(f"worker for pool '{POOL}' (one run at a time) against {url}; SIGTERM or Ctrl-C to stop")
+    anyio.run(serve_pool, POOL, say)
 
 
 @app.command()

@@ -2,8 +2,9 @@
 
 The deployments themselves (flows, cron schedules in America/Lima, parameters) are declared in
 prefect.yaml at the repository root, so the office reads and changes them in one place. This module
-only does what `prefect.yaml` cannot: check that a persistent server is set, create the work pool
-with a concurrency limit of 1 (one writer of the DuckDB file at a time), deploy, start the worker.
+only does what `prefect.yaml` cannot: start the persistent server with a UI that works on any port,
+check that it is set, create the work pool with a concurrency limit of 1 (one writer of the DuckDB
+file at a time), deploy. The worker itself is in flows/worker.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 POOL = "loipr"
 TIMEZONE = "America/Lima"
+SCHEDULE_AHEAD_DAYS = 400
 
 
 class NoServer(RuntimeError):
@@ -58,5 +60,25 @@ def deploy_all(repo: Path = ROOT, env: dict[str, str] | None = None) -> subproce
                           capture_output=True, text=True, timeout=300, check=False)
 
 
-def worker_command(pool: str = POOL) -> list[str]:
-    return [*prefect_command(), "worker", "start", "--pool", pool, "--type", "process"]
+def server_environment(host: str, port: int, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of `prefect server start` on HOST:PORT whose UI talks to that same API.
+
+    Prefect's UI takes its API address from PREFECT_UI_API_URL, else from PREFECT_API_URL, else
+    from PREFECT_SERVER_API_HOST/PORT (4200 by default), not from `--port`: on another port the UI
+    says "Unable to connect to Prefect server" unless these are set. An office behind a reverse
+    proxy sets PREFECT_UI_API_URL to the address its browsers use; it is kept."""
+    from flows.settings import OFFLINE_PREFECT
+
+    out = {**(os.environ if env is None else env)}
+    for key, value in OFFLINE_PREFECT.items():
+        out.setdefault(key, value)
+    out.update(PREFECT_SERVER_API_HOST=host, PREFECT_SERVER_API_PORT=str(port))
+    out.setdefault("PREFECT_UI_API_URL", f"http://{host}:{port}/api")
+    # Prefect creates scheduled runs up to 100 days ahead by default: the yearly loads and edition
+    # would show no next run for most of the year. 400 days shows each deployment's next run.
+    out.setdefault("PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME", f"P{SCHEDULE_AHEAD_DAYS}D")
+    return out
+
+
+def server_command(host: str, port: int) -> list[str]:
+    return [*prefect_command(), "server", "start", "--host", host, "--port", str(port)]

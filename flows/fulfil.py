@@ -13,13 +13,23 @@ from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed, State
 from prefect.tasks import exponential_backoff
 
 from flows.settings import Settings, default_reference
 from validators.checks import TableContext, TableValidation, freshness_findings, validate_table
 from validators.decisions import decide, failed_requests, load_blockers, with_load_failure
 from validators.disclosure import disclosure_findings, protect_edition
+from validators.outcome import (
+    LoadRow,
+    Outcome,
+    StatusRow,
+    edition_outcome,
+    request_reason,
+    statuses_markdown,
+)
 from validators.publish import build_manifest, publish_edition, published_columns, request_entry
 from validators.spec.catalogue import Catalogue
 from validators.spec.findings import Finding
@@ -97,16 +107,34 @@ def publish(outputs: Path, edition: str, run_id: str, tables, findings, manifest
 
 def log_loads(logger, loads: list[FileLoad]) -> None:
     for f in loads:
-        logger.info("loaded %s %s: %s read, %s loaded, %s quarantined%s%s", f.source, f.file, f.rows_read,
-                    f.rows_loaded, f.rows_quarantined, " (unchanged)" if f.skipped else "",
-                    f" ERROR {f.error}" if f.error else "")
+        log = logger.error if f.error else logger.info
+        log("loaded %s %s: %s read, %s loaded, %s quarantined%s%s", f.source, f.file, f.rows_read,
+            f.rows_loaded, f.rows_quarantined, " (unchanged)" if f.skipped else "",
+            f" ERROR {f.error}" if f.error else "")
+
+
+def load_rows(loads: list[FileLoad]) -> list[LoadRow]:
+    return [LoadRow(f.source, f.file, f.rows_read, f.rows_loaded, f.rows_quarantined,
+                    f.error or ("unchanged" if f.skipped else "loaded")) for f in loads]
+
+
+def final_state(outcome: Outcome, key: str, markdown: str, result: dict) -> State:
+    """The run's final state tells the truth (red in the UI when something broke), with its table as an artifact."""
+    create_markdown_artifact(markdown=markdown, key=key, description=outcome.message)
+    if outcome.failed:
+        get_run_logger().error(outcome.message)
+        return Failed(message=outcome.message, data=result)
+    return Completed(message=outcome.message, data=result)
 
 
 @flow(name="fulfil", log_prints=True)
 def fulfil(reference_date: date | None = None, requests: list[str] | None = None, specs: str | None = None,
            landing: str | None = None, db: str | None = None, outputs: str | None = None,
-           key_file: str | None = None) -> dict:
-    """Build and publish the edition for `reference_date` (default: the last 31 December)."""
+           key_file: str | None = None) -> State:
+    """Build and publish the edition for `reference_date` (default: the last 31 December).
+
+    Ends Failed (with the result) when a request failed or a source could not be read; call it
+    with `return_state=True` and read the result with `state.result(raise_on_failure=False)`."""
     logger = get_run_logger()
     given = {"specs": specs, "landing": landing, "db": db, "outputs": outputs, "key_file": key_file}
     s = Settings.from_env().with_paths(**given)
@@ -116,14 +144,16 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
     source_ids = sorted({cat.requests[r].source for r in wanted})
     findings: list[Finding] = []
     load_errors: list[Finding] = []
+    source_errors: dict[str, list[str]] = {}
     for source_id in source_ids:
         loads = load_source(s.db, cat, source_id, s.landing, s.key_file)
         log_loads(logger, loads)
         load_errors += pipeline.load_error_findings(loads)
+        source_errors[source_id] = [f"{f.file}: {f.error}" for f in loads if f.error]
     findings += load_errors
     stale = source_freshness(s.db, cat, source_ids, reference)
     findings += stale + quarantine(s.db, cat, source_ids)
-    tables, entries, fulfilments, gx_findings, gx_results = {}, {}, {}, [], {}
+    tables, entries, fulfilments, gx_findings, gx_results, rows = {}, {}, {}, [], {}, []
     for request_id in wanted:
         req = cat.requests[request_id]
         info, table = build_table(s.db, cat, request_id, reference)
@@ -144,7 +174,11 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
         entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
         if decision.published:
             tables[request_id] = published_columns(table, ctx.dims)
-        logger.info("%s: %s (%s rows, %s errors)", request_id, decision.fulfilment.status, info.rows, decision.errors)
+        reason = request_reason(decision.fulfilment, checked.all_findings + findings, req.source, source_errors)
+        rows.append(StatusRow(request_id, ", ".join(req.paragraphs), str(decision.fulfilment.status), reason))
+        log = logger.error if decision.fulfilment.status == "failed" else logger.info
+        log("%s: %s (%s rows, %s errors)%s", request_id, decision.fulfilment.status, info.rows, decision.errors,
+            f": {reason}" if reason else "")
     tables, disclosure = disclosure_control(tables, cat, s.disclosure_budget)
     for request_id, applied in disclosure.items():
         entries[request_id]["disclosure"] = applied
@@ -155,4 +189,7 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
                               {"stale_sources": {f.spec: f.message for f in stale}})
     folder = publish(s.outputs, edition, run_id, tables, findings, manifest, cat, gx_results)
     logger.info("published %s: %s", folder, manifest["counts"])
-    return {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments)}
+    result = {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments),
+              "failed_sources": sorted(k for k, v in source_errors.items() if v)}
+    outcome = edition_outcome(fulfilments, source_errors)
+    return final_state(outcome, "edition-statuses", statuses_markdown(f"Edition {edition}", outcome, rows), result)

@@ -15,12 +15,13 @@ from pathlib import Path
 
 # Prefect without a server, offline and quiet (STACK.md): no telemetry, no "database is locked"
 # traceback on a fresh PREFECT_HOME, time for the temporary server to start on a busy machine.
-QUIET_PREFECT = {
+OFFLINE_PREFECT = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
 }
+# A quiet terminal is a concern of the interactive CLI (`loipr run`) only.
+QUIET_PREFECT = {**OFFLINE_PREFECT, "PREFECT_LOGGING_LEVEL": "WARNING"}
 
 
 def quiet_prefect(env: dict[str, str] | None = None) -> None:
@@ -28,6 +29,18 @@ def quiet_prefect(env: dict[str, str] | None = None) -> None:
     target = os.environ if env is None else env
     for key, value in QUIET_PREFECT.items():
         target.setdefault(key, value)
+
+
+def worker_prefect(env: dict[str, str] | None = None) -> None:
+    """Settings of `loipr serve` and the flow runs it starts (they inherit its environment).
+
+    Offline like the CLI, but logging at INFO (or LOIPR_LOG_LEVEL): the flows' and tasks' log
+    lines (rows read / loaded / quarantined, each request's status) must reach the Prefect server
+    and its UI, whatever level a terminal or a test session set for itself."""
+    target = os.environ if env is None else env
+    for key, value in OFFLINE_PREFECT.items():
+        target.setdefault(key, value)
+    target["PREFECT_LOGGING_LEVEL"] = target.get("LOIPR_LOG_LEVEL") or "INFO"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ Usage: python tests/flows/paused_run.py STEP loipr-arguments...   (STEP: load | 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -15,6 +16,9 @@ import time
 def pause(step: str) -> None:
     sys.stderr.write(f"LOIPR paused at {step}\n")  # not print: the flow's log_prints would swallow it
     sys.stderr.flush()
+    if os.environ.get("LOIPR_PAUSE_MARK"):  # a flow run of a worker: its output is not the test's to read
+        with open(os.environ["LOIPR_PAUSE_MARK"], "w") as mark:
+            mark.write(str(os.getpid()))
     time.sleep(120)
 
 

@@ -1,7 +1,9 @@
-"""Scheduled operation against a real `prefect server start`: deploy prefect.yaml, run, schedule.
+"""Scheduled operation against a real `prefect server start`: deploy prefect.yaml, run, schedule;
+logs reach the server, failures end Failed with their artifact, one SIGTERM stops the worker, a
+killed run is cleared at the next worker start.
 
-One server and one worker for the module (each costs 10-30 s to start on a shared machine);
-both are stopped by process group at the end.
+One server for the module (10-30 s to start on a shared machine) and one `loipr serve` worker at a
+time; both are stopped by process group at the end.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> floa
 
 
 def stop_group(proc: subprocess.Popen) -> None:
-    """SIGTERM the process group (twice: the worker needs a second one), then SIGKILL."""
-    for sig in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+    """SIGTERM the process group, then SIGKILL."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
         if proc.poll() is not None:
             return
         os.killpg(proc.pid, sig)
@@ -52,48 +54,166 @@ def stop_group(proc: subprocess.Popen) -> None:
             pass
 
 
+class Served:
+    """The module's server, and the one `loipr serve` worker running against it."""
+
+    def __init__(self, url: str, env: dict[str, str], logs: Path):
+        self.url, self.env, self.logs, self.worker, self.starts = url, env, logs, None, 0
+
+    def start_worker(self, timeout: float = 120) -> subprocess.Popen:
+        self.starts += 1
+        log = self.logs / f"worker-{self.starts}.log"
+        self.worker = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--no-deploy"], env=self.env,
+                                       cwd=ROOT, start_new_session=True, stdout=log.open("w"),
+                                       stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while "started on pool" not in log.read_text():
+            assert self.worker.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.3)
+        return self.worker
+
+    def output(self) -> str:
+        return (self.logs / f"worker-{self.starts}.log").read_text()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("prefect-server-home")
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
+    # The test session's own quiet PREFECT_LOGGING_LEVEL=WARNING is inherited on purpose: the
+    # worker must still send the runs' INFO lines to the server.
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": url,
            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "PREFECT_WORKER_QUERY_SECONDS": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    worker = None
+    # `loipr server` as `make server PORT=...` starts it: no PREFECT_API_URL of its own, any port.
+    server_env = {k: v for k, v in env.items() if k not in ("PREFECT_API_URL", "PREFECT_UI_API_URL")}
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "server", "--port", str(port)], env=server_env,
+                            cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    served = Served(url, env, tmp_path_factory.mktemp("worker-logs"))
     try:
         print(f"prefect server ready in {wait_healthy(url, proc):.1f} s")
         with temporary_settings(updates={PREFECT_API_URL: url}):
             ensure_pool(POOL)
             deployed = deploy_all(env=env)
             assert deployed.returncode == 0, deployed.stdout[-2000:] + deployed.stderr[-2000:]
-            worker = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--no-deploy"], env=env,
-                                      cwd=ROOT, start_new_session=True,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            yield url
+            served.start_worker()
+            yield served
     finally:
-        if worker:
-            stop_group(worker)
+        if served.worker:
+            stop_group(served.worker)
         stop_group(proc)
     assert proc.poll() is not None
 
 
-def test_a_deployment_run_publishes_the_edition(server, project: Path):
+def edition_parameters(project: Path, *requests: str) -> dict:
+    return {"reference_date": "2025-12-31", "specs": str(project / "specs"), "landing": str(project / "landing"),
+            "db": str(project / "w.duckdb"), "outputs": str(project / "out"), "requests": list(requests)}
+
+
+def run_logs(flow_run_id) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        return [log.message for log in client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))]
+
+
+def test_a_deployment_run_publishes_the_edition_and_its_logs_reach_the_server(server, project: Path):
     from prefect.client.schemas.objects import StateType
     from prefect.deployments import run_deployment
 
     start = time.monotonic()
-    run = run_deployment("fulfil/edition", timeout=300, parameters={
-        "reference_date": "2025-12-31", "specs": str(project / "specs"), "landing": str(project / "landing"),
-        "db": str(project / "w.duckdb"), "outputs": str(project / "out"),
-        "requests": ["40a-movements-iom", "40h-trafficking-victims"]})
+    run = run_deployment("fulfil/edition", timeout=300,
+                         parameters=edition_parameters(project, "40a-movements-iom", "40h-trafficking-victims"))
     print(f"deployment run completed in {time.monotonic() - start:.1f} s")
     assert run.state_type == StateType.COMPLETED, run.state
     manifest = json.loads((project / "out" / "2025-12-31" / "manifest.json").read_text())
     assert manifest["edition"] == "2025-12-31"
     assert all((project / "out" / "2025-12-31" / f).is_file() for f in manifest["files"])
+    # INFO lines of the flow and its tasks, readable through the API (and so in the UI)
+    logs = run_logs(run.id)
+    assert any(m.startswith("loaded iom-movements iom/iom_peru_regular_entries_exits_by_nationality_monthly_"
+                            "2022_2025.csv: 12109 read, ") for m in logs), logs
+    status = manifest["requests"]["40h-trafficking-victims"]["fulfilment"]["status"]
+    assert any(m.startswith(f"40h-trafficking-victims: {status} (") for m in logs), logs
+    assert any(m.startswith("published ") for m in logs), logs
+
+
+def test_a_run_with_a_failed_source_ends_failed_with_its_table_of_statuses(server, project: Path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+    from prefect.client.schemas.objects import StateType
+    from prefect.deployments import run_deployment
+
+    extract = next((project / "landing" / "iom").glob("*.csv"))
+    text = extract.read_text().split("\n", 1)
+    extract.write_text(text[0].replace(",n", ",count") + "\n" + text[1])  # a renamed column
+    run = run_deployment("fulfil/edition", timeout=300,
+                         parameters=edition_parameters(project, "40a-movements-iom", "40h-trafficking-victims"))
+    assert run.state_type == StateType.FAILED, run.state
+    assert run.state.message.endswith("1 source(s) could not be read: iom-movements "
+                                      "(see the statuses artifact and findings.csv)"), run.state.message
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+    table = {a.key: a.data for a in artifacts}["edition-statuses"]
+    assert "| request | paragraph | status | reason |" in table
+    iom = next(line for line in table.splitlines() if line.startswith("| 40a-movements-iom |"))
+    assert "iom/iom_peru_regular_entries_exits_by_nationality_monthly_2022_2025.csv: " in iom
+    assert any("40h-trafficking-victims" in line for line in table.splitlines())
+    assert any(m.startswith("loaded iom-movements ") and " ERROR " in m for m in run_logs(run.id))
+
+
+def test_one_sigterm_stops_an_idle_worker_within_10_s(server):
+    worker = server.worker
+    start = time.monotonic()
+    os.kill(worker.pid, signal.SIGTERM)
+    worker.wait(timeout=30)
+    took = time.monotonic() - start
+    print(f"idle worker stopped {took:.1f} s after one SIGTERM (rc {worker.returncode})")
+    assert took < 10 and worker.returncode == 0, server.output()[-3000:]
+    assert "SIGTERM: taking no new runs" in server.output() and "worker stopped" in server.output()
+    server.start_worker()
+
+
+def test_a_killed_run_is_cleared_and_the_next_run_starts_without_a_manual_cancel(server, project: Path, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.deployments import run_deployment
+
+    mark = tmp_path / "paused"
+    hooks = Path(__file__).with_name("hooks")
+    paused = run_deployment("fulfil/edition", timeout=0, parameters=edition_parameters(project, "40a-movements-iom"),
+                            job_variables={"env": {"LOIPR_TEST_PAUSE": "load", "LOIPR_PAUSE_MARK": str(mark),
+                                                   "PYTHONPATH": f"{hooks}{os.pathsep}{ROOT}"}})
+    deadline = time.monotonic() + 180
+    while not mark.exists():
+        assert time.monotonic() < deadline, server.output()[-3000:]
+        time.sleep(0.3)
+    # What systemd ends with: SIGKILL to the worker and to its flow process.
+    os.killpg(server.worker.pid, signal.SIGKILL)
+    server.worker.wait(timeout=10)
+    try:
+        os.kill(int(mark.read_text()), signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # it was in the worker's process group
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(paused.id).state_type == StateType.RUNNING  # stuck, holding the slot
+
+    server.start_worker()  # what systemd's Restart= does
+    with get_client(sync_client=True) as client:
+        crashed = client.read_flow_run(paused.id)
+    assert crashed.state_type == StateType.CRASHED, crashed.state
+    assert f"flow run {paused.id} marked Crashed: its process is gone" in server.output()
+    start = time.monotonic()
+    run = run_deployment("fulfil/edition", timeout=300, parameters=edition_parameters(project, "40a-movements-iom"))
+    print(f"the next run completed {time.monotonic() - start:.1f} s after the restart")
+    assert run.state_type == StateType.COMPLETED, run.state
+
+
+def test_the_ui_talks_to_the_api_on_the_port_chosen(server):
+    with urllib.request.urlopen(server.url.removesuffix("/api") + "/ui-settings", timeout=10) as response:
+        assert json.loads(response.read())["api_url"] == server.url
 
 
 def test_cron_deployments_have_future_runs_in_lima_time(server):
@@ -116,3 +236,15 @@ def test_cron_deployments_have_future_runs_in_lima_time(server):
     assert future, "the scheduler created no future run for the monthly loads"
     # 06:00 in Lima is 11:00 UTC (no daylight saving time in Peru), on the 5th of the month.
     assert all(r.expected_start_time.hour == 11 and r.expected_start_time.day == 5 for r in future)
+    # The yearly edition shows its next run (15 March, 07:00 Lima), whatever the day of the year.
+    with get_client(sync_client=True) as client:
+        edition = client.read_deployment_by_name("fulfil/edition")
+        deadline = time.monotonic() + 60
+        while True:
+            runs = client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[edition.id])))
+            yearly = [r for r in runs if r.state_type.value == "SCHEDULED"]
+            if yearly or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+    assert [(r.expected_start_time.month, r.expected_start_time.day, r.expected_start_time.hour) for r in yearly] \
+        == [(3, 15, 12)], yearly

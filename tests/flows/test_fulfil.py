@@ -34,10 +34,17 @@ def _with_test_counts(project: Path, extract: str) -> None:
     shutil.copy(TOTALS / extract, project / "landing" / "test" / "counts.csv")
 
 
-def _run(project: Path, edition: str, **kw):
+def _run_state(project: Path, edition: str, **kw):
     return fulfil(reference_date=edition, specs=str(project / "specs"), landing=str(project / "landing"),
                   db=str(project / "w.duckdb"), outputs=str(project / "outputs"),
-                  key_file=str(project / "key"), **kw)
+                  key_file=str(project / "key"), return_state=True, **kw)
+
+
+def _run(project: Path, edition: str, **kw):
+    result = _run_state(project, edition, **kw).result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def test_real_sources_publish_an_edition_with_the_three_tables(project):
@@ -66,7 +73,11 @@ def test_a_table_that_breaks_additivity_is_not_published_and_earlier_editions_st
     before = _tree_digest(good)
 
     _with_test_counts(project, "counts_broken.csv")
-    result = _run(project, "2026-06-30", requests=["40x-test-counts"])
+    state = _run_state(project, "2026-06-30", requests=["40x-test-counts"])
+    assert state.is_failed()  # red in the UI, with the reason
+    assert state.message == ("1 of 1 requests failed: 40x-test-counts "
+                             "(see the statuses artifact and findings.csv)")
+    result = state.result(raise_on_failure=False)
     assert result["failed"] == ["40x-test-counts"]
     broken = Path(result["edition"])
     assert not (broken / "tables" / "40x-test-counts.csv").exists()
