@@ -19,11 +19,12 @@ SETTINGS = Settings.from_env()  # read once; options given on the command line w
 
 
 @app.command()
-def lint(specs: Path = typer.Option(SETTINGS.specs, help="The specs folder")) -> None:
+def lint(specs: Path = typer.Option(SETTINGS.specs, help="The specs folder"),
+         landing: Path = typer.Option(SETTINGS.landing, help="The landing folder every source path must stay in")) -> None:
     """Check every spec; print every problem as file:line:column and exit 1 if any."""
     from validators.spec.lint import load_catalogue
 
-    catalogue, problems = load_catalogue(specs)
+    catalogue, problems = load_catalogue(specs, landing, SETTINGS.allow_symlinks)
     for problem in problems:
         print(problem)  # one line each, never wrapped: stewards and editors jump to file:line:column
     n = len(catalogue.requests), len(catalogue.sources), len(catalogue.codelists)
@@ -44,57 +45,105 @@ def schema(folder: Path = typer.Option(Path("specs/schema"))) -> None:
 
 @app.command()
 def load(specs: Path = SETTINGS.specs, landing: Path = SETTINGS.landing, db: Path = SETTINGS.db,
-         source: list[str] = typer.Option(None)) -> None:
+         outputs: Path = typer.Option(SETTINGS.outputs, help="The outputs folder (its lock serialises runs)"),
+         source: list[str] = typer.Option(None),
+         allow_shrink: bool = typer.Option(False, help="Confirm that a source may lose most of its loaded rows")) -> None:
     """Load the extracts of every source (or --source ...) into the warehouse, without Prefect."""
     from validators.spec.lint import load_catalogue
     from warehouse.db import WarehouseBusy
+    from warehouse.guards import LoadGuards
     from warehouse.pipeline import load_one
+    from warehouse.runlock import RunLocked, run_lock
 
-    catalogue, problems = load_catalogue(specs)
+    catalogue, problems = load_catalogue(specs, landing, SETTINGS.allow_symlinks)
     if problems:
         for problem in problems:
-            err.print(str(problem), markup=False)
+            print(problem)
+        raise typer.Exit(1)
+    unknown = sorted(set(source or []) - set(catalogue.sources))
+    if unknown:
+        err.print(f"--source: unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(catalogue.sources))}",
+                  markup=False, soft_wrap=True)
         raise typer.Exit(1)
     failed = False
-    for source_id in source or sorted(catalogue.sources):
-        try:
-            loads = load_one(db, catalogue, source_id, landing, SETTINGS.key_file)
-        except WarehouseBusy as busy:
-            err.print(str(busy), style="red")
-            raise typer.Exit(3)
-        for f in loads:
-            state = f.error or ("unchanged" if f.skipped else "loaded")
-            failed |= bool(f.error)
-            out.print(f"{f.source:24} {f.file:70} read {f.rows_read:>9} loaded {f.rows_loaded:>9} "
-                      f"quarantined {f.rows_quarantined:>7}  {state}", markup=False)
+    guards = LoadGuards(SETTINGS.allow_symlinks, allow_shrink)
+    try:
+        with run_lock(outputs, "loipr load"):
+            for source_id in source or sorted(catalogue.sources):
+                loads = load_one(db, catalogue, source_id, landing, SETTINGS.key_file, guards)
+                failed |= _print_loads(source_id, loads, catalogue.sources[source_id].path, landing, bool(source))
+    except (WarehouseBusy, RunLocked) as busy:
+        err.print(str(busy), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(3)
     raise typer.Exit(1 if failed else 0)
+
+
+def _print_loads(source_id: str, loads: list, pattern: str, landing: Path, asked: bool) -> bool:
+    """One line per file; an explicitly asked source with no file is an error. True if anything failed."""
+    if not loads:
+        print(f"{source_id}: no file matches '{pattern}' in {landing}; nothing loaded"
+              + ("; deliver the extract there or correct the source's path" if asked else " (not delivered yet)"))
+        return asked
+    failed = False
+    for f in loads:
+        state = f.error or f.note or ("unchanged" if f.skipped else "loaded")
+        failed |= bool(f.error)
+        print(f"{f.source:24} {f.file:70} read {f.rows_read:>9} loaded {f.rows_loaded:>9} "
+              f"quarantined {f.rows_quarantined:>7}  {one_line(state)}")
+    return failed
+
+
+def one_line(text: str) -> str:
+    """Messages stay on one line: a newline inside a value would split a problem in two."""
+    return " ".join(str(text).split())
 
 
 @app.command()
 def run(reference_date: str = typer.Option(None, "--reference-date", "-r", help="Edition reference date YYYY-MM-DD"),
         request: list[str] = typer.Option(None, help="Only these requests"),
         specs: Path = SETTINGS.specs, landing: Path = SETTINGS.landing, db: Path = SETTINGS.db,
-        outputs: Path = SETTINGS.outputs) -> None:
+        outputs: Path = SETTINGS.outputs,
+        allow_shrink: bool = typer.Option(False, help="Confirm that a source may lose most of its loaded rows")) -> None:
     """Run the whole pipeline (Prefect flow `fulfil`) and publish the edition."""
     try:  # checked before anything starts: a bad date must not cost a whole load and build
         reference = parse_reference_date(reference_date) if reference_date else default_reference()
     except BadReferenceDate as bad:
         err.print(f"--reference-date: {bad}", style="red", markup=False, soft_wrap=True)
         raise typer.Exit(1)
+    from warehouse.runlock import RunLocked, run_lock
+
+    try:  # taken before Prefect starts: a second run is refused at once, not after a server start-up
+        with run_lock(outputs, f"loipr run -r {reference}"):
+            _run(reference, request, specs, landing, db, outputs, allow_shrink)
+    except RunLocked as busy:
+        err.print(str(busy), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(3)
+
+
+def _run(reference, request, specs: Path, landing: Path, db: Path, outputs: Path, allow_shrink: bool) -> None:
     quiet_prefect()
-    from flows.fulfil import SpecsInvalid, fulfil
+    from flows.fulfil import BadOption, SpecsInvalid, fulfil
     from warehouse.db import WarehouseBusy
 
     out.print(f"fulfil: edition {reference} (Prefect flow; a temporary local server starts if none is set)")
     try:
         result = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
-                        outputs=str(outputs), requests=request or None)
+                        outputs=str(outputs), requests=request or None, allow_shrink=allow_shrink)
     except SpecsInvalid as bad:
-        err.print(str(bad), markup=False)
+        print(bad)
+        raise typer.Exit(1)
+    except BadOption as bad:
+        err.print(str(bad), style="red", markup=False, soft_wrap=True)
         raise typer.Exit(1)
     except WarehouseBusy as busy:
-        err.print(str(busy), style="red")
+        err.print(str(busy), style="red", markup=False, soft_wrap=True)
         raise typer.Exit(3)
+    except OSError as failed:  # a full disk, a read-only outputs folder: the last edition is intact
+        where = failed.filename or outputs
+        err.print(f"could not write {where}: {failed.strerror or failed}; free disk space or make {outputs} "
+                  f"writable, then run again. The last published edition is unchanged.",
+                  style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(4)
     _print_summary(Path(result["edition"]))
     if result["failed"]:
         err.print(f"not published (failed validation): {', '.join(result['failed'])}", style="bold red")

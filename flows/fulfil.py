@@ -25,16 +25,29 @@ from validators.spec.catalogue import Catalogue
 from validators.spec.findings import Finding
 from validators.spec.lint import load_catalogue
 from warehouse import pipeline
+from warehouse.guards import LoadGuards
 from warehouse.load import FileLoad
+from warehouse.runlock import record_children, run_lock
 
 
 class SpecsInvalid(RuntimeError):
     pass
 
 
+class BadOption(ValueError):
+    """An option names something the specs do not have (e.g. --request nosuch)."""
+
+
+def unknown_ids(given: list[str] | None, known, what: str, option: str) -> None:
+    unknown = sorted(set(given or []) - set(known))
+    if unknown:
+        raise BadOption(f"{option}: unknown {what} {', '.join(repr(u) for u in unknown)}; "
+                        f"known: {', '.join(sorted(known))}")
+
+
 @task(name="lint-specs", cache_policy=NO_CACHE)
-def lint_specs(specs: Path) -> Catalogue:
-    catalogue, problems = load_catalogue(specs)
+def lint_specs(specs: Path, landing: Path | None = None, allow_symlinks: bool = False) -> Catalogue:
+    catalogue, problems = load_catalogue(specs, landing, allow_symlinks)
     if problems:
         raise SpecsInvalid("the specs have problems; nothing was loaded or published:\n"
                            + "\n".join(str(p) for p in problems))
@@ -54,8 +67,9 @@ def transient_io_error(task, task_run, state) -> bool:
 
 @task(name="load-source", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(2),
       retry_condition_fn=transient_io_error, task_run_name="load-{source_id}")
-def load_source(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path) -> list[FileLoad]:
-    return pipeline.load_one(db, cat, source_id, landing, key_file)
+def load_source(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path,
+                guards: LoadGuards = LoadGuards()) -> list[FileLoad]:
+    return pipeline.load_one(db, cat, source_id, landing, key_file, guards)
 
 
 @task(name="build-table", cache_policy=NO_CACHE, task_run_name="build-{request_id}")
@@ -100,25 +114,38 @@ def log_loads(logger, loads: list[FileLoad]) -> None:
         logger.info("loaded %s %s: %s read, %s loaded, %s quarantined%s%s", f.source, f.file, f.rows_read,
                     f.rows_loaded, f.rows_quarantined, " (unchanged)" if f.skipped else "",
                     f" ERROR {f.error}" if f.error else "")
+        if f.note:
+            logger.warning("%s: %s", f.source, f.note)
 
 
 @flow(name="fulfil", log_prints=True)
 def fulfil(reference_date: date | None = None, requests: list[str] | None = None, specs: str | None = None,
            landing: str | None = None, db: str | None = None, outputs: str | None = None,
-           key_file: str | None = None) -> dict:
-    """Build and publish the edition for `reference_date` (default: the last 31 December)."""
+           key_file: str | None = None, allow_shrink: bool = False) -> dict:
+    """Build and publish the edition for `reference_date` (default: the last 31 December).
+
+    `allow_shrink`: the office confirms that sources may lose most of their rows (--allow-shrink)."""
     logger = get_run_logger()
     given = {"specs": specs, "landing": landing, "db": db, "outputs": outputs, "key_file": key_file}
     s = Settings.from_env().with_paths(**given)
     reference = reference_date or default_reference()
-    cat = lint_specs(s.specs)
+    with run_lock(s.outputs, f"fulfil {reference}"):  # one run at a time (scheduled or by hand)
+        record_children(s.outputs)  # Prefect's temporary server: reaped by the next run if we are killed
+        return _fulfil(s, reference, requests, logger, LoadGuards(s.allow_symlinks, allow_shrink))
+
+
+def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, guards: LoadGuards) -> dict:
+    cat = lint_specs(s.specs, s.landing, s.allow_symlinks)
+    unknown_ids(requests, cat.requests, "request(s)", "--request")
     wanted = sorted(requests or cat.requests)
     source_ids = sorted({cat.requests[r].source for r in wanted})
     findings: list[Finding] = []
+    unreadable: dict[str, list[Finding]] = {}  # a source that cannot be read fails its own requests only
     for source_id in source_ids:
-        loads = load_source(s.db, cat, source_id, s.landing, s.key_file)
+        loads = load_source(s.db, cat, source_id, s.landing, s.key_file, guards)
         log_loads(logger, loads)
-        findings += pipeline.load_error_findings(loads)
+        unreadable[source_id] = pipeline.load_error_findings(loads)
+        findings += unreadable[source_id] + pipeline.load_note_findings(loads)
     stale = source_freshness(s.db, cat, source_ids, reference)
     findings += stale + quarantine(s.db, cat, source_ids)
     tables, entries, fulfilments, gx_findings, gx_results = {}, {}, {}, [], {}
@@ -131,7 +158,8 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
         gx_findings += checked.gx_findings
         if checked.gx_result is not None:
             gx_results[request_id] = (checked.gx_result, checked.gx_suite)
-        decision = decide(req, ctx.source, info.expected, table, info.rows, checked.all_findings, info.fallback)
+        decision = decide(req, ctx.source, info.expected, table, info.rows,
+                          checked.all_findings + unreadable[req.source], info.fallback)
         fulfilments[request_id] = decision.fulfilment
         entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
         if decision.published:

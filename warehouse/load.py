@@ -17,8 +17,11 @@ import duckdb
 
 from validators.spec.findings import KINDS
 from validators.spec.model import Codelist, Source
+from validators.spec.paths import confined_files
 
 from .db import raw_table, run_bound
+from .guards import (LoadGuards, changed_meanwhile, duplicate_note, duplicates, removal_note, replacement_note,
+                     source_files)
 from .readers import ExtractError, stage_file
 from .loadsql import PSEUDONYM_KEY, build_load_sql
 
@@ -33,6 +36,7 @@ class FileLoad:
     rows_quarantined: int
     skipped: bool = False
     error: str | None = None
+    note: str | None = None  # a confirmed shrink or a duplicate: reported as a finding (warehouse/guards.py)
 
 
 def file_sha256(path: Path) -> str:
@@ -55,7 +59,8 @@ def pseudonym_key(key_file: Path) -> str:
 
 
 def extract_files(source: Source, landing: Path) -> list[Path]:
-    return sorted(p for p in landing.glob(source.path) if p.is_file())
+    """The source's extracts inside the landing folder (anything outside is never listed)."""
+    return confined_files(source.path, landing)[0]
 
 
 def _reset_if_spec_changed(con: duckdb.DuckDBPyConnection, source: Source, spec_hash: str) -> None:
@@ -91,8 +96,9 @@ def _create_recode_tables(con: duckdb.DuckDBPyConnection, recodes: list[tuple[st
 
 
 def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str,
-              codelists: dict[str, Codelist], spec_file: str, spec_hash: str, key: str) -> FileLoad:
-    sha = file_sha256(path)
+              codelists: dict[str, Codelist], spec_file: str, spec_hash: str, key: str,
+              sha: str | None = None, guards: LoadGuards = LoadGuards()) -> FileLoad:
+    sha = sha or file_sha256(path)
     done = con.execute("SELECT sha256 FROM load_log WHERE source = ? AND file = ?", [source.id, rel]).fetchone()
     if done and done[0] == sha:
         counts = con.execute("SELECT rows_read, rows_loaded, rows_quarantined FROM load_log "
@@ -103,6 +109,8 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
     if missing:
         raise ExtractError(f"{rel}: column(s) {', '.join(repr(m) for m in missing)} not found; "
                            f"the file has: {', '.join(staged.headers)}. Update the source spec {spec_file}")
+    changed_meanwhile(rel, sha, file_sha256(path))  # staged once; the file must not have moved under us
+    note = _replacement(con, source, rel, done, staged.rows + len(staged.rejects), guards)
     sql = build_load_sql(source, staged.headers, codelists, spec_file)
     params = {k: (key if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
     params.update({"source": source.id, "file": rel})
@@ -132,25 +140,53 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         raise
     finally:
         con.execute("DROP TABLE IF EXISTS _checked; DROP VIEW IF EXISTS _stage; DROP TABLE IF EXISTS _stage_in")
-    return FileLoad(source.id, rel, sha, read, loaded, bad_rows)
+    return FileLoad(source.id, rel, sha, read, loaded, bad_rows, note=note)
+
+
+def _replacement(con: duckdb.DuckDBPyConnection, source: Source, rel: str, done: tuple | None, now: int,
+                 guards: LoadGuards) -> str | None:
+    """A file loaded before, rewritten with far fewer rows: refused unless confirmed (guards.py)."""
+    if not done:
+        return None
+    before, total = con.execute("SELECT sum(rows_loaded) FILTER (WHERE file = ?), sum(rows_loaded) FROM load_log "
+                                "WHERE source = ?", [rel, source.id]).fetchone()
+    return replacement_note(source, rel, int(before or 0), now, int(total or 0), guards.allow_shrink)
 
 
 def load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
-                spec_file: str, spec_hash: str, key: str) -> list[FileLoad]:
-    """Load every extract of one source; files gone from the landing folder are forgotten."""
+                spec_file: str, spec_hash: str, key: str, guards: LoadGuards = LoadGuards()) -> list[FileLoad]:
+    """Load every extract of one source; files gone from the landing folder are forgotten.
+
+    Refused as a whole (nothing changed, one FileLoad with the error) when the landing folder is
+    missing, a file lies outside it, or most of the source's rows would go (warehouse/guards.py)."""
+    try:
+        return _load_source(con, source, landing, codelists, spec_file, spec_hash, key, guards)
+    except ExtractError as err:
+        return [FileLoad(source.id, source.path, "", 0, 0, 0, error=str(err))]
+
+
+def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
+                 spec_file: str, spec_hash: str, key: str, guards: LoadGuards) -> list[FileLoad]:
+    files = {str(p.relative_to(landing.resolve())): p for p in source_files(source, landing, guards.allow_symlinks)}
+    shas = {rel: file_sha256(p) for rel, p in files.items()}
+    twins = duplicates(shas)
+    loaded = dict(con.execute("SELECT file, rows_loaded FROM load_log WHERE source = ?", [source.id]).fetchall())
+    note = removal_note(source, landing, {f: n for f, n in loaded.items() if f not in twins},
+                        set(files) - set(twins), guards.allow_shrink)  # raises before anything changes
     _reset_if_spec_changed(con, source, spec_hash)
-    files = extract_files(source, landing)
-    present = {str(p.relative_to(landing)) for p in files}
+    results = [FileLoad(source.id, source.path, "", 0, 0, 0, note=note)] if note else []
     for (gone,) in con.execute("SELECT file FROM load_log WHERE source = ?", [source.id]).fetchall():
-        if gone not in present:
+        if gone not in files or gone in twins:
             con.execute("BEGIN")
             _forget_file(con, source, gone)
             con.execute("COMMIT")
-    results = []
-    for path in files:
-        rel = str(path.relative_to(landing))
+    for rel, path in files.items():
+        if rel in twins:
+            results.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, skipped=True,
+                                    note=duplicate_note(rel, twins[rel])))
+            continue
         try:
-            results.append(load_file(con, source, path, rel, codelists, spec_file, spec_hash, key))
+            results.append(load_file(con, source, path, rel, codelists, spec_file, spec_hash, key, shas[rel], guards))
         except ExtractError as err:
-            results.append(FileLoad(source.id, rel, file_sha256(path), 0, 0, 0, error=str(err)))
+            results.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, error=str(err)))
     return results

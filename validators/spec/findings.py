@@ -50,6 +50,8 @@ KINDS: dict[str, FindingKind] = {k.code: k for k in [
     # whole files and sources
     FindingKind("extract_readable", _E, "{detail}", "the extract can be read as its source spec says"),
     FindingKind("source_freshness", _W, "{detail}", "the source's newest data is recent enough"),
+    FindingKind("source_shrank", _W, "{detail}", "a source loses rows only when the office confirms it (--allow-shrink)"),
+    FindingKind("duplicate_extract", _W, "{detail}", "the same content delivered under two names is loaded once"),
     # a built table: pandera and Great Expectations (validators/checks)
     FindingKind("column_present", _E, "the table has no column '{column}' that the spec asks for",
                 "the table has every column of the published format"),
