@@ -73,6 +73,22 @@ KINDS: dict[str, FindingKind] = {k.code: k for k in [
     FindingKind("disclosure_secondary", _W, "{detail}", "complementary suppression was applied"),
 ]}
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe.
+
+    Numbers stay numbers ('-5' is a value, not a formula); everything else is unchanged (OWASP CSV injection)."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 FINDING_COLUMNS = ["spec", "source_file", "row", "column", "check", "value", "message", "severity"]
 
 
@@ -90,7 +106,9 @@ class Finding:
     value: str | None = None
 
     def as_row(self) -> dict[str, object]:
-        return {c: (str(self.severity) if c == "severity" else getattr(self, c)) for c in FINDING_COLUMNS}
+        """One row of findings.csv, opened in spreadsheets: text never starts a formula."""
+        return {c: (str(self.severity) if c == "severity" else spreadsheet_safe(getattr(self, c)))
+                for c in FINDING_COLUMNS}
 
 
 def finding(check: str, spec: str, *, source_file: str | None = None, row: int | None = None,
