@@ -121,6 +121,14 @@ def run(reference_date: str = typer.Option(None, "--reference-date", "-r", help=
 
 
 def _run(reference, request, specs: Path, landing: Path, db: Path, outputs: Path, allow_shrink: bool) -> None:
+    from validators.spec.lint import load_catalogue
+
+    catalogue, problems = load_catalogue(specs, landing, SETTINGS.allow_symlinks)  # before Prefect: fast answers
+    unknown = sorted(set(request or []) - set(catalogue.requests))
+    if unknown and not problems:
+        err.print(f"--request: unknown request(s) {', '.join(unknown)}; known: {', '.join(sorted(catalogue.requests))}",
+                  style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
     quiet_prefect()
     from flows.fulfil import BadOption, SpecsInvalid, fulfil
     from warehouse.db import WarehouseBusy

@@ -106,9 +106,11 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         return FileLoad(source.id, rel, sha, *counts, skipped=True)
     staged = stage_file(con, path, source)
     missing = [c.source for c in source.columns if c.source not in staged.headers]
+    missing += [k for c in source.columns for k in (c.when or {}) if k not in staged.headers and k not in missing]
     if missing:
-        raise ExtractError(f"{rel}: column(s) {', '.join(repr(m) for m in missing)} not found; "
-                           f"the file has: {', '.join(staged.headers)}. Update the source spec {spec_file}")
+        raise ExtractError(f"{rel}: column(s) {', '.join(repr(m) for m in missing)} not found (named by a column's "
+                           f"source or when); the file has: {', '.join(staged.headers)}. Update the source spec "
+                           f"{spec_file}")
     changed_meanwhile(rel, sha, file_sha256(path))  # staged once; the file must not have moved under us
     note = _replacement(con, source, rel, done, staged.rows + len(staged.rejects), guards)
     sql = build_load_sql(source, staged.headers, codelists, spec_file)
