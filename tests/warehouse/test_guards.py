@@ -148,3 +148,20 @@ def test_a_symlink_is_refused_unless_allowed_and_never_to_outside(minsa, tmp_pat
     assert con.execute("SELECT count(*) FROM load_log").fetchone()[0] == 0
     loaded = load(LoadGuards(allow_symlinks=True))
     assert [r.file for r in loaded if r.note] == ["minsa/fallecidos_covid_2099-01.csv"]  # same content as June
+
+
+def test_a_when_key_that_is_not_a_header_is_an_extract_error(tmp_path):
+    specs = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", specs)
+    spec = specs / "sources" / "unodc-glotip.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("when: {Dimension: by form", "when: {Dimensión: by form"),
+                    encoding="utf-8")
+    cat, _ = load_catalogue(specs)
+    landing = tmp_path / "landing"
+    shutil.copytree(ROOT / "warehouse" / "landing" / "unodc", landing / "unodc")
+    shown = cat.files[("sources", "unodc-glotip")]
+    with connect(tmp_path / "w.duckdb") as con:
+        (result,) = load_source(con, cat.sources["unodc-glotip"], landing, cat.codelists, shown, cat.hashes[shown], "k")
+    assert result.error.startswith(f"unodc/{result.file.split('/')[-1]}: column(s) 'Dimensión' not found (named by a "
+                                   "column's source or when); the file has: ")
+    assert result.error.endswith("Update the source spec specs/sources/unodc-glotip.yaml")
