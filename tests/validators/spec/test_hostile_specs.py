@@ -116,3 +116,10 @@ def test_a_quoted_impossible_period_date_fails_lint(project):
                          **{rel: ("from: previous-concluding-observations", "from: '2024-02-31'")})
     assert len(problems) == 1 and problems[0].endswith(
         "period.from: '2024-02-31' is not a day of the calendar; write a real date, e.g. '2024-02-01'")
+
+
+def test_if_empty_must_be_a_code_of_the_codelist(project):
+    rel = "specs/sources/iom-movements.yaml"
+    problems = lint_with(project, "minsa/fallecidos_covid_*.csv", **{rel: ("if_empty: XXX", "if_empty: XXQ")})
+    assert len(problems) == 1 and problems[0].startswith("specs/sources/iom-movements.yaml:30:")
+    assert "columns[3].if_empty: 'XXQ' is not a code of 'nationality'" in problems[0]
