@@ -26,12 +26,13 @@ SETTINGS = Settings.from_env()  # read once; options given on the command line w
 
 @app.command()
 def lint(specs: Path = typer.Option(SETTINGS.specs, help="The specs folder"),
-         landing: Path = typer.Option(SETTINGS.landing, help="Extracts present here are checked too: headers, date formats")) -> None:
+         landing: Path = typer.Option(SETTINGS.landing, help="The landing folder: every source path must stay in "
+                                      "it, and extracts present there are checked too (headers, date formats)")) -> None:
     """Check every spec (and the extracts present); print every problem as file:line:column and exit 1 if any."""
     from validators.spec.extracts import extract_problems
     from validators.spec.lint import load_catalogue
 
-    catalogue, problems = load_catalogue(specs)
+    catalogue, problems = load_catalogue(specs, landing, SETTINGS.allow_symlinks)
     problems = sorted(set(problems) | set(extract_problems(catalogue, landing)),
                       key=lambda p: (p.file, p.line, p.column, p.message))
     for problem in problems:
@@ -54,57 +55,113 @@ def schema(folder: Path = typer.Option(Path("specs/schema"))) -> None:
 
 @app.command()
 def load(specs: Path = SETTINGS.specs, landing: Path = SETTINGS.landing, db: Path = SETTINGS.db,
-         source: list[str] = typer.Option(None)) -> None:
+         outputs: Path = typer.Option(SETTINGS.outputs, help="The outputs folder (its lock serialises runs)"),
+         source: list[str] = typer.Option(None),
+         allow_shrink: bool = typer.Option(False, help="Confirm that a source may lose most of its loaded rows")) -> None:
     """Load the extracts of every source (or --source ...) into the warehouse, without Prefect."""
     from validators.spec.lint import load_catalogue
     from warehouse.db import WarehouseBusy
+    from warehouse.guards import LoadGuards
     from warehouse.pipeline import load_one
+    from warehouse.runlock import RunLocked, run_lock
 
-    catalogue, problems = load_catalogue(specs)
+    catalogue, problems = load_catalogue(specs, landing, SETTINGS.allow_symlinks)
     if problems:
         for problem in problems:
-            err.print(str(problem), markup=False)
+            print(problem)
+        raise typer.Exit(1)
+    unknown = sorted(set(source or []) - set(catalogue.sources))
+    if unknown:
+        err.print(f"--source: unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(catalogue.sources))}",
+                  markup=False, soft_wrap=True)
         raise typer.Exit(1)
     failed = False
-    for source_id in source or sorted(catalogue.sources):
-        try:
-            loads = load_one(db, catalogue, source_id, landing, SETTINGS.key_file)
-        except WarehouseBusy as busy:
-            err.print(str(busy), style="red")
-            raise typer.Exit(3)
-        for f in loads:
-            state = f.error or ("unchanged" if f.skipped else "loaded")
-            failed |= bool(f.error)
-            out.print(f"{f.source:24} {f.file:70} read {f.rows_read:>9} loaded {f.rows_loaded:>9} "
-                      f"quarantined {f.rows_quarantined:>7}  {state}", markup=False)
+    guards = LoadGuards(SETTINGS.allow_symlinks, allow_shrink)
+    try:
+        with run_lock(outputs, "loipr load"):
+            for source_id in source or sorted(catalogue.sources):
+                loads = load_one(db, catalogue, source_id, landing, SETTINGS.key_file, guards)
+                failed |= _print_loads(source_id, loads, catalogue.sources[source_id].path, landing, bool(source))
+    except (WarehouseBusy, RunLocked) as busy:
+        err.print(str(busy), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(3)
     raise typer.Exit(1 if failed else 0)
+
+
+def _print_loads(source_id: str, loads: list, pattern: str, landing: Path, asked: bool) -> bool:
+    """One line per file; an explicitly asked source with no file is an error. True if anything failed."""
+    if not loads:
+        print(f"{source_id}: no file matches '{pattern}' in {landing}; nothing loaded"
+              + ("; deliver the extract there or correct the source's path" if asked else " (not delivered yet)"))
+        return asked
+    failed = False
+    for f in loads:
+        state = f.error or f.note or ("unchanged" if f.skipped else "loaded")
+        failed |= bool(f.error)
+        print(f"{f.source:24} {f.file:70} read {f.rows_read:>9} loaded {f.rows_loaded:>9} "
+              f"quarantined {f.rows_quarantined:>7}  {one_line(state)}")
+    return failed
+
+
+def one_line(text: str) -> str:
+    """Messages stay on one line: a newline inside a value would split a problem in two."""
+    return " ".join(str(text).split())
 
 
 @app.command()
 def run(reference_date: str = typer.Option(None, "--reference-date", "-r", help="Edition reference date YYYY-MM-DD"),
         request: list[str] = typer.Option(None, help="Only these requests"),
         specs: Path = SETTINGS.specs, landing: Path = SETTINGS.landing, db: Path = SETTINGS.db,
-        outputs: Path = SETTINGS.outputs) -> None:
+        outputs: Path = SETTINGS.outputs,
+        allow_shrink: bool = typer.Option(False, help="Confirm that a source may lose most of its loaded rows")) -> None:
     """Run the whole pipeline (Prefect flow `fulfil`) and publish the edition."""
     try:  # checked before anything starts: a bad date must not cost a whole load and build
         reference = parse_reference_date(reference_date) if reference_date else default_reference()
     except BadReferenceDate as bad:
         err.print(f"--reference-date: {bad}", style="red", markup=False, soft_wrap=True)
         raise typer.Exit(1)
+    from warehouse.runlock import RunLocked, run_lock
+
+    try:  # taken before Prefect starts: a second run is refused at once, not after a server start-up
+        with run_lock(outputs, f"loipr run -r {reference}"):
+            _run(reference, request, specs, landing, db, outputs, allow_shrink)
+    except RunLocked as busy:
+        err.print(str(busy), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(3)
+
+
+def _run(reference, request, specs: Path, landing: Path, db: Path, outputs: Path, allow_shrink: bool) -> None:
+    from validators.spec.lint import load_catalogue
+
+    catalogue, problems = load_catalogue(specs, landing, SETTINGS.allow_symlinks)  # before Prefect: fast answers
+    unknown = sorted(set(request or []) - set(catalogue.requests))
+    if unknown and not problems:
+        err.print(f"--request: unknown request(s) {', '.join(unknown)}; known: {', '.join(sorted(catalogue.requests))}",
+                  style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
     quiet_prefect()
-    from flows.fulfil import SpecsInvalid, fulfil
+    from flows.fulfil import BadOption, SpecsInvalid, fulfil
     from warehouse.db import WarehouseBusy
 
     out.print(f"fulfil: edition {reference} (Prefect flow; a temporary local server starts if none is set)")
     state = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
-                   outputs=str(outputs), requests=request or None, return_state=True)
+                   outputs=str(outputs), requests=request or None, allow_shrink=allow_shrink, return_state=True)
     result = state.result(raise_on_failure=False)
     if isinstance(result, SpecsInvalid):
-        err.print(str(result), markup=False)
+        print(result)
+        raise typer.Exit(1)
+    if isinstance(result, BadOption):
+        err.print(str(result), style="red", markup=False, soft_wrap=True)
         raise typer.Exit(1)
     if isinstance(result, WarehouseBusy):
-        err.print(str(result), style="red")
+        err.print(str(result), style="red", markup=False, soft_wrap=True)
         raise typer.Exit(3)
+    if isinstance(result, OSError):  # a full disk, a read-only outputs folder: the last edition is intact
+        where = result.filename or outputs
+        err.print(f"could not write {where}: {result.strerror or result}; free disk space or make {outputs} "
+                  f"writable, then run again. The last published edition is unchanged.",
+                  style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(4)
     if isinstance(result, BaseException):
         raise result
     _print_summary(Path(result["edition"]))

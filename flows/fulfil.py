@@ -35,16 +35,29 @@ from validators.spec.catalogue import Catalogue
 from validators.spec.findings import Finding
 from validators.spec.lint import load_catalogue
 from warehouse import pipeline
+from warehouse.guards import LoadGuards
 from warehouse.load import FileLoad
+from warehouse.runlock import record_children, run_lock
 
 
 class SpecsInvalid(RuntimeError):
     pass
 
 
+class BadOption(ValueError):
+    """An option names something the specs do not have (e.g. --request nosuch)."""
+
+
+def unknown_ids(given: list[str] | None, known, what: str, option: str) -> None:
+    unknown = sorted(set(given or []) - set(known))
+    if unknown:
+        raise BadOption(f"{option}: unknown {what} {', '.join(repr(u) for u in unknown)}; "
+                        f"known: {', '.join(sorted(known))}")
+
+
 @task(name="lint-specs", cache_policy=NO_CACHE)
-def lint_specs(specs: Path) -> Catalogue:
-    catalogue, problems = load_catalogue(specs)
+def lint_specs(specs: Path, landing: Path | None = None, allow_symlinks: bool = False) -> Catalogue:
+    catalogue, problems = load_catalogue(specs, landing, allow_symlinks)
     if problems:
         raise SpecsInvalid("the specs have problems; nothing was loaded or published:\n"
                            + "\n".join(str(p) for p in problems))
@@ -64,8 +77,9 @@ def transient_io_error(task, task_run, state) -> bool:
 
 @task(name="load-source", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(2),
       retry_condition_fn=transient_io_error, task_run_name="load-{source_id}")
-def load_source(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path) -> list[FileLoad]:
-    return pipeline.load_one(db, cat, source_id, landing, key_file)
+def load_source(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path,
+                guards: LoadGuards = LoadGuards()) -> list[FileLoad]:
+    return pipeline.load_one(db, cat, source_id, landing, key_file, guards)
 
 
 @task(name="build-table", cache_policy=NO_CACHE, task_run_name="build-{request_id}")
@@ -111,6 +125,8 @@ def log_loads(logger, loads: list[FileLoad]) -> None:
         log("loaded %s %s: %s read, %s loaded, %s quarantined%s%s", f.source, f.file, f.rows_read,
             f.rows_loaded, f.rows_quarantined, " (unchanged)" if f.skipped else "",
             f" ERROR {f.error}" if f.error else "")
+        if f.note:
+            logger.warning("%s: %s", f.source, f.note)
 
 
 def load_rows(loads: list[FileLoad]) -> list[LoadRow]:
@@ -130,26 +146,35 @@ def final_state(outcome: Outcome, key: str, markdown: str, result: dict) -> Stat
 @flow(name="fulfil", log_prints=True)
 def fulfil(reference_date: date | None = None, requests: list[str] | None = None, specs: str | None = None,
            landing: str | None = None, db: str | None = None, outputs: str | None = None,
-           key_file: str | None = None) -> State:
+           key_file: str | None = None, allow_shrink: bool = False) -> State:
     """Build and publish the edition for `reference_date` (default: the last 31 December).
 
     Ends Failed (with the result) when a request failed or a source could not be read; call it
-    with `return_state=True` and read the result with `state.result(raise_on_failure=False)`."""
+    with `return_state=True` and read the result with `state.result(raise_on_failure=False)`.
+    `allow_shrink`: the office confirms that sources may lose most of their rows (--allow-shrink)."""
     logger = get_run_logger()
     given = {"specs": specs, "landing": landing, "db": db, "outputs": outputs, "key_file": key_file}
     s = Settings.from_env().with_paths(**given)
     reference = reference_date or default_reference()
-    cat = lint_specs(s.specs)
+    with run_lock(s.outputs, f"fulfil {reference}"):  # one run at a time (scheduled or by hand)
+        record_children(s.outputs)  # Prefect's temporary server: reaped by the next run if we are killed
+        return _fulfil(s, reference, requests, logger, LoadGuards(s.allow_symlinks, allow_shrink))
+
+
+def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, guards: LoadGuards) -> State:
+    cat = lint_specs(s.specs, s.landing, s.allow_symlinks)
+    unknown_ids(requests, cat.requests, "request(s)", "--request")
     wanted = sorted(requests or cat.requests)
     source_ids = sorted({cat.requests[r].source for r in wanted})
     findings: list[Finding] = []
     load_errors: list[Finding] = []
     source_errors: dict[str, list[str]] = {}
     for source_id in source_ids:
-        loads = load_source(s.db, cat, source_id, s.landing, s.key_file)
+        loads = load_source(s.db, cat, source_id, s.landing, s.key_file, guards)
         log_loads(logger, loads)
         load_errors += pipeline.load_error_findings(loads)
         source_errors[source_id] = [f"{f.file}: {f.error}" for f in loads if f.error]
+        findings += pipeline.load_note_findings(loads)
     findings += load_errors
     stale = source_freshness(s.db, cat, source_ids, reference)
     findings += stale + quarantine(s.db, cat, source_ids)

@@ -2,7 +2,8 @@
 
 Every entry point (the `loipr` CLI, the flows run by a worker, the tests) reads them from here,
 so the values cannot disagree. Environment variables override the defaults:
-LOIPR_SPECS, LOIPR_LANDING, LOIPR_DB, LOIPR_OUTPUTS, LOIPR_KEY_FILE, LOIPR_DISCLOSURE_BUDGET.
+LOIPR_SPECS, LOIPR_LANDING, LOIPR_DB, LOIPR_OUTPUTS, LOIPR_KEY_FILE, LOIPR_DISCLOSURE_BUDGET,
+LOIPR_ALLOW_SYMLINKS (1: links inside the landing folder are followed).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Settings:
     outputs: Path = Path("outputs")
     key_file: Path = Path("warehouse/.pseudonym-key")
     disclosure_budget: float = 10.0  # seconds per group of tables sharing cells
+    allow_symlinks: bool = False  # symbolic links in the landing folder (never to outside it)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -59,7 +61,8 @@ class Settings:
         paths = {name: Path(env[f"LOIPR_{name.upper()}"]) for name in ("specs", "landing", "db", "outputs", "key_file")
                  if env.get(f"LOIPR_{name.upper()}")}
         budget = env.get("LOIPR_DISCLOSURE_BUDGET")
-        return cls(**{**base.__dict__, **paths,
+        links = env.get("LOIPR_ALLOW_SYMLINKS", "").strip().lower() in ("1", "true", "yes")
+        return cls(**{**base.__dict__, **paths, "allow_symlinks": links,
                       **({"disclosure_budget": float(budget)} if budget else {})})
 
     def with_paths(self, **given: str | Path | None) -> "Settings":

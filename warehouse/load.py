@@ -17,8 +17,11 @@ import duckdb
 
 from validators.spec.findings import KINDS
 from validators.spec.model import Codelist, Source
+from validators.spec.paths import confined_files
 
 from .db import raw_table, run_bound
+from .guards import (LoadGuards, changed_meanwhile, duplicate_note, duplicates, removal_note, replacement_note,
+                     source_files)
 from .readers import ExtractError, stage_file
 from .loadguards import FilePeriodMismatch, Refusal, missing_headers, refusal, row_bounds
 from .loadsql import PSEUDONYM_KEY, build_load_sql
@@ -35,6 +38,7 @@ class FileLoad:
     skipped: bool = False
     error: str | None = None
     error_kind: str = "extract_readable"  # the finding kind of `error`
+    note: str | None = None  # a confirmed shrink or a duplicate: reported as a finding (warehouse/guards.py)
 
 
 def file_sha256(path: Path) -> str:
@@ -57,7 +61,8 @@ def pseudonym_key(key_file: Path) -> str:
 
 
 def extract_files(source: Source, landing: Path) -> list[Path]:
-    return sorted(p for p in landing.glob(source.path) if p.is_file())
+    """The source's extracts inside the landing folder (anything outside is never listed)."""
+    return confined_files(source.path, landing)[0]
 
 
 def _reset_if_spec_changed(con: duckdb.DuckDBPyConnection, source: Source, spec_hash: str) -> None:
@@ -117,8 +122,8 @@ def refuse_file(con: duckdb.DuckDBPyConnection, source: Source, rel: str, sha: s
 
 def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str,
               codelists: dict[str, Codelist], spec_file: str, spec_hash: str, key: str,
-              today: date | None = None) -> FileLoad:
-    sha = file_sha256(path)
+              sha: str | None = None, guards: LoadGuards = LoadGuards(), today: date | None = None) -> FileLoad:
+    sha = sha or file_sha256(path)
     done = con.execute("SELECT sha256 FROM load_log WHERE source = ? AND file = ?", [source.id, rel]).fetchone()
     if done and done[0] == sha:
         counts = con.execute("SELECT rows_read, rows_loaded, rows_quarantined FROM load_log "
@@ -129,9 +134,13 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
     except FilePeriodMismatch as bad:
         raise ExtractError(str(bad)) from None
     staged = stage_file(con, path, source)
-    missing = missing_headers(rel, [c.source for c in source.columns], staged.headers, spec_file)
+    named = [c.source for c in source.columns]  # headers named by a column's source or by its `when`
+    named += [k for c in source.columns for k in (c.when or {}) if k not in named]
+    missing = missing_headers(rel, named, staged.headers, spec_file)
     if missing:
         raise ExtractError(missing)
+    changed_meanwhile(rel, sha, file_sha256(path))  # staged once; the file must not have moved under us
+    note = _replacement(con, source, rel, done, staged.rows + len(staged.rejects), guards)
     sql = build_load_sql(source, staged.headers, codelists, spec_file, bounds)
     params = {k: (key if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
     params.update({"source": source.id, "file": rel})
@@ -153,7 +162,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
                                [source.id, rel]).fetchone()[0]
         read = staged.rows + len(staged.rejects)
         why = refusal(con, source, rel, staged.headers, spec_file, read, loaded, bad_rows)
-        if why:
+        if why and not (note and read == 0):  # an emptied file is a confirmed withdrawal (--allow-shrink)
             con.execute("ROLLBACK")
             return refuse_file(con, source, rel, sha, read, bad_rows, why)
         con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -164,25 +173,55 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         raise
     finally:
         con.execute("DROP TABLE IF EXISTS _checked; DROP VIEW IF EXISTS _stage; DROP TABLE IF EXISTS _stage_in")
-    return FileLoad(source.id, rel, sha, read, loaded, bad_rows)
+    return FileLoad(source.id, rel, sha, read, loaded, bad_rows, note=note)
+
+
+def _replacement(con: duckdb.DuckDBPyConnection, source: Source, rel: str, done: tuple | None, now: int,
+                 guards: LoadGuards) -> str | None:
+    """A file loaded before, rewritten with far fewer rows: refused unless confirmed (guards.py)."""
+    if not done:
+        return None
+    before, total = con.execute("SELECT sum(rows_loaded) FILTER (WHERE file = ?), sum(rows_loaded) FROM load_log "
+                                "WHERE source = ?", [rel, source.id]).fetchone()
+    return replacement_note(source, rel, int(before or 0), now, int(total or 0), guards.allow_shrink)
 
 
 def load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
-                spec_file: str, spec_hash: str, key: str, today: date | None = None) -> list[FileLoad]:
-    """Load every extract of one source; files gone from the landing folder are forgotten."""
+                spec_file: str, spec_hash: str, key: str, guards: LoadGuards = LoadGuards(),
+                today: date | None = None) -> list[FileLoad]:
+    """Load every extract of one source; files gone from the landing folder are forgotten.
+
+    Refused as a whole (nothing changed, one FileLoad with the error) when the landing folder is
+    missing, a file lies outside it, or most of the source's rows would go (warehouse/guards.py)."""
+    try:
+        return _load_source(con, source, landing, codelists, spec_file, spec_hash, key, guards, today)
+    except ExtractError as err:
+        return [FileLoad(source.id, source.path, "", 0, 0, 0, error=str(err))]
+
+
+def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
+                 spec_file: str, spec_hash: str, key: str, guards: LoadGuards, today: date | None) -> list[FileLoad]:
+    files = {str(p.relative_to(landing.resolve())): p for p in source_files(source, landing, guards.allow_symlinks)}
+    shas = {rel: file_sha256(p) for rel, p in files.items()}
+    twins = duplicates(shas)
+    loaded = dict(con.execute("SELECT file, rows_loaded FROM load_log WHERE source = ?", [source.id]).fetchall())
+    note = removal_note(source, landing, {f: n for f, n in loaded.items() if f not in twins},
+                        set(files) - set(twins), guards.allow_shrink)  # raises before anything changes
     _reset_if_spec_changed(con, source, spec_hash)
-    files = extract_files(source, landing)
-    present = {str(p.relative_to(landing)) for p in files}
+    results = [FileLoad(source.id, source.path, "", 0, 0, 0, note=note)] if note else []
     for (gone,) in con.execute("SELECT file FROM load_log WHERE source = ?", [source.id]).fetchall():
-        if gone not in present:
+        if gone not in files or gone in twins:
             con.execute("BEGIN")
             _forget_file(con, source, gone)
             con.execute("COMMIT")
-    results = []
-    for path in files:
-        rel = str(path.relative_to(landing))
+    for rel, path in files.items():
+        if rel in twins:
+            results.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, skipped=True,
+                                    note=duplicate_note(rel, twins[rel])))
+            continue
         try:
-            results.append(load_file(con, source, path, rel, codelists, spec_file, spec_hash, key, today))
+            results.append(load_file(con, source, path, rel, codelists, spec_file, spec_hash, key, shas[rel], guards,
+                                     today))
         except ExtractError as err:
-            results.append(FileLoad(source.id, rel, file_sha256(path), 0, 0, 0, error=str(err)))
+            results.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, error=str(err)))
     return results

@@ -15,14 +15,17 @@ from validators.spec.findings import Finding, finding
 
 from .cube import CubeInfo, build_cube
 from .db import opened
+from .guards import LoadGuards
 from .load import FileLoad, load_source, pseudonym_key
 
 
-def load_one(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path) -> list[FileLoad]:
+def load_one(db: Path, cat: Catalogue, source_id: str, landing: Path, key_file: Path,
+             guards: LoadGuards = LoadGuards()) -> list[FileLoad]:
     source = cat.sources[source_id]
     shown = cat.files[("sources", source_id)]
     with opened(db) as con:
-        return load_source(con, source, landing, cat.codelists, shown, cat.hashes[shown], pseudonym_key(key_file))
+        return load_source(con, source, landing, cat.codelists, shown, cat.hashes[shown], pseudonym_key(key_file),
+                           guards)
 
 
 def build_one(db: Path, cat: Catalogue, request_id: str, reference: date) -> tuple[CubeInfo, pd.DataFrame]:
@@ -52,6 +55,12 @@ def load_error_findings(loads: list[FileLoad]) -> list[Finding]:
     """A file that could not be read or was refused (over its quarantine budget, nothing loaded):
     an error finding on its source, which fails every request on it."""
     return [finding(f.error_kind, f.source, source_file=f.file, detail=f.error) for f in loads if f.error]
+
+
+def load_note_findings(loads: list[FileLoad]) -> list[Finding]:
+    """Rows removed with the office's confirmation, and content delivered twice: warnings on the source."""
+    return [finding("duplicate_extract" if "same content" in f.note else "source_shrank", f.source,
+                    source_file=f.file, detail=f.note) for f in loads if f.note]
 
 
 def quarantine_findings(db: Path, cat: Catalogue, source_ids: list[str]) -> list[Finding]:

@@ -10,6 +10,7 @@ import pytest
 from validators.spec.lint import load_catalogue
 from validators.spec.model import QuarantineBudget
 from warehouse.db import connect
+from warehouse.guards import LoadGuards
 from warehouse.load import load_source
 
 
@@ -31,9 +32,9 @@ def minsa(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     shown = cat.files[("sources", "minsa-covid-deaths")]
 
-    def load():
+    def load(guards: LoadGuards = LoadGuards()):
         return load_source(con, fixture_budget(cat.sources["minsa-covid-deaths"]), landing, cat.codelists, shown,
-                           cat.hashes[shown], "test-key")
+                           cat.hashes[shown], "test-key", guards)
     yield con, load, landing
     con.close()
 
@@ -87,7 +88,10 @@ def test_same_file_twice_loads_once_and_a_changed_file_replaces_its_rows(minsa):
     path = landing / "minsa" / FIXTURE.name
     lines = path.read_bytes().split(b"\r\n")
     path.write_bytes(b"\r\n".join(lines[:4]) + b"\r\n")  # the owner re-sends a shorter file
-    (changed,) = load()
+    (refused,) = load()  # it removes 6 of the source's 9 rows: only with the office's confirmation
+    assert refused.error.endswith("nothing was changed. Check the delivery, or confirm with --allow-shrink")
+    assert con.execute("SELECT count(*) FROM raw_minsa_covid_deaths").fetchone()[0] == 9
+    (changed,) = load(LoadGuards(allow_shrink=True))
     assert not changed.skipped and changed.rows_read == 3
     assert con.execute("SELECT count(*) FROM raw_minsa_covid_deaths").fetchone()[0] == 3
     assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0

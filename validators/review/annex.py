@@ -99,7 +99,9 @@ def write_annex(folder: Path, catalogue: Catalogue, lang: str = "es") -> Path:
     edition = open_edition(folder, catalogue)
     path = folder / "annex.xlsx"
     h = HEADERS[lang]
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # Text is text: a spec's words or a label starting with '=' never becomes a live formula or link.
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False})
     fmt = {"title": book.add_format({"bold": True, "font_size": 13}), "bold": book.add_format({"bold": True}),
            "wrap": book.add_format({"text_wrap": True, "valign": "top"}), "muted": book.add_format({"italic": True, "font_color": "#666666"}),
            "header": book.add_format({"bold": True, "bg_color": "#DDE3F0", "border": 1}),

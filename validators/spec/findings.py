@@ -65,6 +65,8 @@ KINDS: dict[str, FindingKind] = {k.code: k for k in [
     FindingKind("duplicate_cells", _W, "{detail}", "each cell of an aggregate source is given by one row, "
                 "or its repeats are resolved by the rule its spec declares"),
     FindingKind("publisher_totals", _W, "{detail}", "the publisher's own totals equal the sum of their parts"),
+    FindingKind("source_shrank", _W, "{detail}", "a source loses rows only when the office confirms it (--allow-shrink)"),
+    FindingKind("duplicate_extract", _W, "{detail}", "the same content delivered under two names is loaded once"),
     # a built table: pandera and Great Expectations (validators/checks)
     FindingKind("column_present", _E, "the table has no column '{column}' that the spec asks for",
                 "the table has every column of the published format"),
@@ -86,6 +88,22 @@ KINDS: dict[str, FindingKind] = {k.code: k for k in [
     FindingKind("disclosure_secondary", _W, "{detail}", "complementary suppression was applied"),
 ]}
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe.
+
+    Numbers stay numbers ('-5' is a value, not a formula); everything else is unchanged (OWASP CSV injection)."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 FINDING_COLUMNS = ["spec", "source_file", "row", "column", "check", "value", "message", "severity"]
 
 
@@ -103,7 +121,9 @@ class Finding:
     value: str | None = None
 
     def as_row(self) -> dict[str, object]:
-        return {c: (str(self.severity) if c == "severity" else getattr(self, c)) for c in FINDING_COLUMNS}
+        """One row of findings.csv, opened in spreadsheets: text never starts a formula."""
+        return {c: (str(self.severity) if c == "severity" else spreadsheet_safe(getattr(self, c)))
+                for c in FINDING_COLUMNS}
 
 
 def finding(check: str, spec: str, *, source_file: str | None = None, row: int | None = None,

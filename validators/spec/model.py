@@ -7,6 +7,7 @@ The JSON Schemas in specs/schema/ are exported from these models (``loipr schema
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -221,7 +222,14 @@ class Period(Strict):
         from .periods import ANCHORS  # same package: the model still imports nothing outside it
 
         value = str(value)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or value in ANCHORS:
+        if value in ANCHORS:
+            return value
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"'{value}' is not a day of the calendar; write a real date, e.g. "
+                                 f"'{value[:8]}01'") from None
             return value
         raise ValueError(f"'{value}' is neither a date YYYY-MM-DD nor an anchor ({', '.join(ANCHORS)})")
 

@@ -190,6 +190,8 @@ def _column_codelist(src: Source, cat: Catalogue) -> Iterator[Hit]:
                     yield ("columns", i, "recode", label), f"'{code}' is not a code of '{codelist.id}'{_hint(code, codes)}"
             if column.otherwise is not None and column.otherwise not in codes:
                 yield ("columns", i, "otherwise"), f"'{column.otherwise}' is not a code of '{codelist.id}'"
+            if column.if_empty is not None and column.if_empty not in codes:
+                yield ("columns", i, "if_empty"), f"'{column.if_empty}' is not a code of '{codelist.id}'{_hint(column.if_empty, codes)}"
 
 
 @rule("column-references", "sources")

@@ -11,10 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.constructor import ConstructorError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 KeyPath = tuple[str | int, ...]
+
+# Bounds: a spec is a few kilobytes; anything far larger is refused at once, before it costs memory.
+MAX_BYTES = 1 << 20     # 1 MiB per spec file
+MAX_DEPTH = 50          # nesting of mappings and lists
+MAX_VALUES = 100_000    # values once aliases (*x) are expanded: stops "billion laughs"
+
+
+class TooLarge(ValueError):
+    """The document exceeds a bound; the message says which and what to do."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +39,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
+        text = f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
+        return " ".join(text.split())  # one line per problem, even if a value holds a line break
 
 
 @dataclass
@@ -59,6 +70,11 @@ def format_path(path: KeyPath) -> str:
     return out
 
 
+def _plain_tag(tag: str | None) -> bool:
+    """YAML's own types only: a python/... or custom (!name) tag is never honoured."""
+    return not tag or (tag.startswith("tag:yaml.org,2002:") and "python" not in tag)
+
+
 def _mark(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -68,9 +84,20 @@ class _Builder:
         self.file = file
         self.scalars = yaml.constructor  # bound to a loader, so it knows the YAML version's rules
         self.out = Located(data=None)
+        self.values = 0
 
     def build(self, node: Node, path: KeyPath) -> object:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise TooLarge(f"the document expands to more than {MAX_VALUES:,} values (aliases *name repeat what "
+                           f"&name anchors); write the values out, without nested aliases")
+        if len(path) > MAX_DEPTH:
+            raise TooLarge(f"the document is nested more than {MAX_DEPTH} levels deep; a spec needs far fewer")
         self.out.positions[path] = _mark(node)
+        if not isinstance(node, ScalarNode) and not _plain_tag(node.tag):
+            line, col = _mark(node)
+            self.out.problems.append(Problem(self.file, line, col, format_path(path), (
+                f"the tag {node.tag} is not allowed in a spec; remove it and write the value plainly")))
         if isinstance(node, MappingNode):
             result: dict[object, object] = {}
             first_seen: dict[object, int] = {}
@@ -93,26 +120,78 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        value = self.scalars.construct_object(node, deep=True)
+        try:
+            value = self.scalars.construct_object(node, deep=True)
+        except (ConstructorError, ValueError, TypeError) as bad:
+            return self._unreadable(node, path, bad)
         # Dates stay text: specs compare them as ISO strings and YAML's implicit dates surprise stewards.
         return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+    def _unreadable(self, node: ScalarNode, path: KeyPath, bad: Exception) -> str:
+        """A scalar that cannot be built (a tag, an impossible date): a problem, and its text as written."""
+        line, col = _mark(node)
+        if not _plain_tag(node.tag):
+            message = f"the tag {node.tag} is not allowed in a spec; remove it and write the value plainly"
+        elif "timestamp" in (node.tag or "") or "day" in str(bad) or "month" in str(bad):
+            message = f"'{node.value}' is not a date of the calendar ({bad}); write a real date, e.g. '2024-02-29'"
+        else:
+            message = f"'{node.value}' cannot be read ({bad}); quote it or correct it"
+        self.out.problems.append(Problem(self.file, line, col, format_path(path), message))
+        return str(node.value)
+
+
+def _flow_depth_exceeded(text: str) -> bool:
+    """Flow collections ([ {) nested past MAX_DEPTH, outside quotes: a cheap scan before parsing."""
+    depth, quote = 0, ""
+    for ch in text:
+        if ch == "\n" and depth == 0:
+            quote = ""  # an apostrophe in plain text ("Peru's") ends with its line
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return False
+
+
 def load_located(path: Path, display: str | None = None) -> Located:
-    """Parse one YAML file safely. Syntax errors become a Problem, never an exception."""
+    """Parse one YAML file safely. Syntax errors and exceeded bounds become a Problem, never an exception."""
     shown = display or str(path)
     yaml = YAML(typ="safe", pure=True)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return Located(data=None, problems=[Problem(shown, 1, 1, "", (
+                f"the file is {size:,} bytes, more than the {MAX_BYTES:,} a spec may have; "
+                f"split it or remove what is not a spec"))])
         text = path.read_text(encoding="utf-8")
+        if _flow_depth_exceeded(text):
+            raise RecursionError
         node = yaml.compose(text)
+    except RecursionError:
+        return Located(data=None, problems=[Problem(shown, 1, 1, "", (
+            f"the document is nested more than {MAX_DEPTH} levels deep; a spec needs far fewer"))])
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return Located(data=None, problems=[Problem(shown, line, col, "", f"not valid YAML: {err.problem}; check indentation and quotes")])
-    except UnicodeDecodeError:
-        return Located(data=None, problems=[Problem(shown, 1, 1, "", "not UTF-8 text; save the file as UTF-8")])
+    except UnicodeDecodeError as bad:
+        line = path.read_bytes()[:bad.start].count(b"\n") + 1
+        return Located(data=None, problems=[Problem(shown, line, 1, "", "not UTF-8 text; save the file as UTF-8")])
+    except YAMLError as err:  # e.g. more than one document in the file
+        return Located(data=None, problems=[Problem(shown, 1, 1, "", f"not valid YAML: {err}; one spec per file")])
     if node is None:
         return Located(data=None, problems=[Problem(shown, 1, 1, "", "the file is empty")])
     builder = _Builder(shown, yaml)
-    builder.out.data = builder.build(node, ())
+    try:
+        builder.out.data = builder.build(node, ())
+    except (TooLarge, RecursionError) as big:
+        message = str(big) if isinstance(big, TooLarge) else f"the document is nested more than {MAX_DEPTH} levels deep"
+        return Located(data=None, problems=[Problem(shown, 1, 1, "", message)])
     return builder.out

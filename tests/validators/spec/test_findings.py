@@ -34,3 +34,13 @@ def test_severity_can_be_set_by_the_spec_and_prefix_names_the_engine():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(KeyError):
         finding("no_such_check", "s")
+
+
+def test_findings_rows_never_start_a_spreadsheet_formula():
+    from validators.spec.findings import finding
+
+    row = finding("unknown_label", "s", column="SEXO", value="=cmd|' /C calc'!A0", codelist="sex").as_row()
+    assert row["value"] == "'=cmd|' /C calc'!A0"
+    assert row["message"].startswith("'=cmd|")  # the message quotes the value first, so it is guarded too
+    assert finding("non_negative", "s", column="obs_value", value="-5").as_row()["value"] == "-5"  # a number
+    assert finding("required", "s", column="@x", value="+1 more").as_row()["column"] == "'@x"

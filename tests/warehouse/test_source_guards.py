@@ -1,0 +1,166 @@
+"""A source never disappears by accident, nothing outside the landing folder is read, a file that
+changes while it loads is refused, the same content under two names is loaded once.
+
+On the two real MINSA extracts (4,620 and 29,405 rows loaded); each refusal leaves the warehouse as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import warehouse.load as load_module
+from validators.spec.lint import load_catalogue
+from warehouse.db import connect
+from warehouse.guards import LoadGuards
+from warehouse.load import load_source
+
+ROOT = Path(__file__).resolve().parents[2]
+MINSA = ROOT / "warehouse" / "landing" / "minsa"
+JUNE, SEPT = "minsa/fallecidos_covid_2020-06.csv", "minsa/fallecidos_covid_2020-09.csv"
+
+
+@pytest.fixture
+def minsa(tmp_path):
+    cat, _ = load_catalogue(ROOT / "specs")
+    landing = tmp_path / "landing"
+    shutil.copytree(MINSA, landing / "minsa")
+    con = connect(tmp_path / "w.duckdb")
+    shown = cat.files[("sources", "minsa-covid-deaths")]
+
+    def load(guards: LoadGuards = LoadGuards(), where: Path = landing):
+        return load_source(con, cat.sources["minsa-covid-deaths"], where, cat.codelists, shown,
+                           cat.hashes[shown], "test-key", guards)
+    yield con, load, landing
+    con.close()
+
+
+def state(con) -> tuple:
+    return (con.execute('SELECT count(*) FROM "raw_minsa_covid_deaths"').fetchone()[0],
+            con.execute("SELECT file, sha256, rows_loaded FROM load_log ORDER BY file").fetchall())
+
+
+def test_a_missing_landing_folder_changes_nothing(minsa, tmp_path):
+    con, load, _ = minsa
+    load()
+    before = state(con)
+    assert before[0] == 34025
+    (result,) = load(where=tmp_path / "nowhere")
+    assert result.error == (f"the landing folder {tmp_path / 'nowhere'} does not exist; nothing was changed. "
+                            "Check --landing or LOIPR_LANDING")
+    assert state(con) == before
+
+
+def test_a_glob_matching_nothing_keeps_the_loaded_rows_unless_confirmed(minsa):
+    con, load, landing = minsa
+    load()
+    before = state(con)
+    shutil.rmtree(landing / "minsa")
+    (landing / "minsa").mkdir()
+    (result,) = load()
+    assert result.error == (f"source minsa-covid-deaths: no file matches 'minsa/fallecidos_covid_*.csv' in {landing}, "
+                            "which would remove 34,025 of its 34,025 loaded rows; nothing was changed. Restore the "
+                            "file(s), or confirm the removal with --allow-shrink")
+    assert state(con) == before
+    (result,) = load(LoadGuards(allow_shrink=True))
+    assert result.note == (f"no file matches 'minsa/fallecidos_covid_*.csv' in {landing}: 34,025 of 34,025 rows "
+                           "removed, as confirmed with --allow-shrink")
+    assert state(con) == (0, [])
+
+
+def test_removing_most_rows_needs_confirmation_a_small_file_may_go(minsa):
+    con, load, landing = minsa
+    load()
+    before = state(con)
+    (landing / SEPT).unlink()  # 29,405 of 34,025 rows
+    (result,) = load()
+    assert "1 file(s) loaded before are gone" in result.error and "would remove 29,405 of its 34,025" in result.error
+    assert state(con) == before
+    shutil.copy(MINSA / Path(SEPT).name, landing / SEPT)
+    (landing / JUNE).unlink()  # 4,620 of 34,025 rows: an ordinary withdrawal
+    results = load()
+    assert [r.file for r in results] == [SEPT] and results[0].skipped
+    assert state(con)[0] == 29405
+
+
+def test_a_file_rewritten_with_only_its_header_is_refused(minsa):
+    con, load, landing = minsa
+    load()
+    before = state(con)
+    header = (landing / JUNE).read_text(encoding="latin-1").splitlines()[0]
+    (landing / JUNE).write_text(header + "\n", encoding="latin-1")
+    june = next(r for r in load() if r.file == JUNE)
+    assert june.error == (f"source minsa-covid-deaths: {JUNE} now has 0 rows where 4,620 were loaded (4,620 of the "
+                          "source's 34,025 rows); nothing was changed. Check the delivery, or confirm with --allow-shrink")
+    assert state(con) == before
+    june = next(r for r in load(LoadGuards(allow_shrink=True)) if r.file == JUNE)
+    assert june.note.endswith("replaced, as confirmed with --allow-shrink") and june.rows_read == 0
+    assert state(con)[0] == 29405
+
+
+def test_a_file_changed_while_loading_is_refused_and_the_old_rows_kept(minsa, monkeypatch):
+    con, load, landing = minsa
+    load()
+    before = state(con)
+    (landing / JUNE).write_bytes((landing / JUNE).read_bytes().replace(b",76,", b",77,", 1))  # a new delivery
+    stage = load_module.stage_file
+
+    def stage_then_rewrite(con_, path, source):
+        staged = stage(con_, path, source)
+        path.write_bytes(path.read_bytes()[:2000])  # the provider's copy is still being written
+        return staged
+
+    monkeypatch.setattr(load_module, "stage_file", stage_then_rewrite)
+    june = next(r for r in load() if r.file == JUNE)
+    assert june.error.startswith(f"{JUNE} changed while it was being loaded (sha256 ")
+    assert june.error.endswith("nothing was loaded from it. Wait until the delivery is complete, then load again")
+    assert state(con) == before
+
+
+def test_the_same_content_under_two_names_is_loaded_once(minsa):
+    con, load, landing = minsa
+    shutil.copy(landing / JUNE, landing / "minsa" / "fallecidos_covid_2020-06b.csv")
+    results = {r.file: r for r in load()}
+    twin = results["minsa/fallecidos_covid_2020-06b.csv"]
+    assert twin.note == ("minsa/fallecidos_covid_2020-06b.csv has the same content (sha256) as "
+                         f"{JUNE}: loaded once, as {JUNE}; remove one of them")
+    assert twin.rows_loaded == 0 and state(con)[0] == 34025
+
+
+def test_a_symlink_is_refused_unless_allowed_and_never_to_outside(minsa, tmp_path):
+    con, load, landing = minsa
+    outside = tmp_path / "elsewhere.csv"
+    shutil.copy(landing / JUNE, outside)
+    os.symlink(outside, landing / "minsa" / "fallecidos_covid_2099-01.csv")
+    (result,) = load()
+    assert result.error == ("path 'minsa/fallecidos_covid_*.csv': 'minsa/fallecidos_covid_2099-01.csv' resolves to "
+                            f"{outside}, outside the landing folder {landing}; copy the extract into the landing "
+                            "folder; nothing was changed")
+    (result,) = load(LoadGuards(allow_symlinks=True))
+    assert result.error and "outside the landing folder" in result.error
+    (landing / "minsa" / "fallecidos_covid_2099-01.csv").unlink()
+    os.symlink(landing / JUNE, landing / "minsa" / "fallecidos_covid_2099-01.csv")
+    (result,) = load()
+    assert result.error.endswith("'minsa/fallecidos_covid_2099-01.csv' is a symbolic link; copy the extract into "
+                                 "the landing folder (or allow links: LOIPR_ALLOW_SYMLINKS=1); nothing was changed")
+    assert con.execute("SELECT count(*) FROM load_log").fetchone()[0] == 0
+    loaded = load(LoadGuards(allow_symlinks=True))
+    assert [r.file for r in loaded if r.note] == ["minsa/fallecidos_covid_2099-01.csv"]  # same content as June
+
+
+def test_a_when_key_that_is_not_a_header_is_an_extract_error(tmp_path):
+    specs = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", specs)
+    spec = specs / "sources" / "unodc-glotip.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("when: {Dimension: by form", "when: {Dimensión: by form"),
+                    encoding="utf-8")
+    cat, _ = load_catalogue(specs)
+    landing = tmp_path / "landing"
+    shutil.copytree(ROOT / "warehouse" / "landing" / "unodc", landing / "unodc")
+    shown = cat.files[("sources", "unodc-glotip")]
+    with connect(tmp_path / "w.duckdb") as con:
+        (result,) = load_source(con, cat.sources["unodc-glotip"], landing, cat.codelists, shown, cat.hashes[shown], "k")
+    assert result.error.startswith(f"unodc/{result.file.split('/')[-1]}: column 'Dimensión' not found; did you mean "
+                                   "'Dimension'?; update the source spec specs/sources/unodc-glotip.yaml (the file has: ")
