@@ -18,7 +18,8 @@ from prefect.tasks import exponential_backoff
 
 from flows.settings import Settings, default_reference
 from validators.checks import TableContext, TableValidation, freshness_findings, validate_table
-from validators.decisions import decide, failed_requests, load_blockers, with_load_failure
+from validators.decisions import (decide, failed_requests, load_blockers, reconciliation_by_source,
+                                  with_load_failure)
 from validators.disclosure import disclosure_findings, protect_edition
 from validators.publish import build_manifest, publish_edition, published_columns, request_entry
 from validators.spec.catalogue import Catalogue
@@ -123,7 +124,7 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
     findings += load_errors
     stale = source_freshness(s.db, cat, source_ids, reference)
     findings += stale + quarantine(s.db, cat, source_ids)
-    tables, entries, fulfilments, gx_findings, gx_results = {}, {}, {}, [], {}
+    tables, entries, fulfilments, gx_findings, gx_results, reconciled = {}, {}, {}, [], {}, {}
     for request_id in wanted:
         req = cat.requests[request_id]
         info, table = build_table(s.db, cat, request_id, reference)
@@ -141,6 +142,7 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
                                             data_until=info.data_until and info.data_until.isoformat()),
                                      blockers)
         fulfilments[request_id] = decision.fulfilment
+        reconciled[request_id] = (req.source, decision.reconciliation)
         entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
         if decision.published:
             tables[request_id] = published_columns(table, ctx.dims)
@@ -152,7 +154,8 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
     run_id = uuid.uuid4().hex[:8]
     edition = reference.isoformat()
     manifest = build_manifest(edition, run_id, inputs(s.db, source_ids), dict(cat.hashes), entries, fulfilments,
-                              {"stale_sources": {f.spec: f.message for f in stale}})
+                              {"stale_sources": {f.spec: f.message for f in stale},
+                               "reconciliation": reconciliation_by_source(reconciled)})
     folder = publish(s.outputs, edition, run_id, tables, findings, manifest, cat, gx_results)
     logger.info("published %s: %s", folder, manifest["counts"])
     return {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments)}

@@ -44,7 +44,7 @@ def test_an_age_label_outside_the_range_of_its_code_is_an_error(tmp_path):
                    "specs/sources/mininter-trafficking.yaml")
     _, problems = load_catalogue(specs)
     assert [str(p) for p in problems] == [
-        "specs/sources/mininter-trafficking.yaml:146:29 columns[7].recode.EF_DE 30 A 59 AÑOS: 'EF_DE 30 A 59 AÑOS' "
+        "specs/sources/mininter-trafficking.yaml:155:29 columns[8].recode.EF_DE 30 A 59 AÑOS: 'EF_DE 30 A 59 AÑOS' "
         "speaks of ages 30-59, outside Y0T17 (0-17) of 'age_child_adult'; did you mean 'Y_GE18'?"]
 
 
