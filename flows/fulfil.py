@@ -20,7 +20,8 @@ from prefect.tasks import exponential_backoff
 
 from flows.settings import Settings, default_reference
 from validators.checks import TableContext, TableValidation, freshness_findings, validate_table
-from validators.decisions import decide, failed_requests, load_blockers, with_load_failure
+from validators.decisions import (decide, failed_requests, load_blockers, reconciliation_by_source,
+                                  with_load_failure)
 from validators.disclosure import disclosure_findings, protect_edition
 from validators.outcome import (
     LoadRow,
@@ -178,7 +179,7 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
     findings += load_errors
     stale = source_freshness(s.db, cat, source_ids, reference)
     findings += stale + quarantine(s.db, cat, source_ids)
-    tables, entries, fulfilments, gx_findings, gx_results, rows = {}, {}, {}, [], {}, []
+    tables, entries, fulfilments, gx_findings, gx_results, rows, reconciled = {}, {}, {}, [], {}, [], {}
     for request_id in wanted:
         req = cat.requests[request_id]
         info, table = build_table(s.db, cat, request_id, reference)
@@ -196,6 +197,7 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
                                             data_until=info.data_until and info.data_until.isoformat()),
                                      blockers)
         fulfilments[request_id] = decision.fulfilment
+        reconciled[request_id] = (req.source, decision.reconciliation)
         entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
         if decision.published:
             tables[request_id] = published_columns(table, ctx.dims)
@@ -211,7 +213,8 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
     run_id = uuid.uuid4().hex[:8]
     edition = reference.isoformat()
     manifest = build_manifest(edition, run_id, inputs(s.db, source_ids), dict(cat.hashes), entries, fulfilments,
-                              {"stale_sources": {f.spec: f.message for f in stale}})
+                              {"stale_sources": {f.spec: f.message for f in stale},
+                               "reconciliation": reconciliation_by_source(reconciled)})
     folder = publish(s.outputs, edition, run_id, tables, findings, manifest, cat, gx_results)
     logger.info("published %s: %s", folder, manifest["counts"])
     result = {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments),

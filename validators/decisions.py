@@ -11,6 +11,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from validators.checks.additivity import reconcile_totals
 from validators.spec.findings import Finding, has_errors
 from validators.spec.model import Request, Source
 
@@ -135,6 +136,52 @@ def publisher_total_notes(findings: list[Finding], shown: int = 6) -> list[str]:
     return [f"the publisher's totals disagree with its parts, published as printed: {'; '.join(gaps[:shown])}{more}"]
 
 
+def totals_notes(source: Source, table: pd.DataFrame, dims: list[str]) -> list[str]:
+    """Where the table's totals (_T) come from, and for each breakdown without one, why not."""
+    if not dims or not len(table):
+        return []
+    out = []
+    if source.kind == "aggregate" and source.totals == "derived":
+        out.append(f"totals (_T) are the sum of the publisher's parts (it prints none): {source.totals_why.strip()} "
+                   f"A total over a part the source does not give is missing (M), over a withheld part withheld (C)")
+    for d in dims:
+        if d in table and not table[d].astype(str).eq("_T").any():
+            why = f": {source.totals_why.strip()}" if source.totals_why.strip() else ""
+            out.append(f"{d}: no total (_T) is published; the publisher prints none and it is not derived{why}")
+    return out
+
+
+def reconciliation(source: Source, table: pd.DataFrame, dims: list[str]) -> dict | None:
+    """A publisher's printed totals against the sum of its parts (aggregate figures only), or None
+    where the publisher prints no totals (derived totals equal their parts by construction)."""
+    if source.kind != "aggregate" or source.totals != "published" or not dims or not len(table):
+        return None
+    found = reconcile_totals(table, [d for d in dims if d in table])
+    return found if found["checked"] else None
+
+
+def reconciliation_note(found: dict | None) -> list[str]:
+    if not found:
+        return []
+    return [f"the publisher's totals reconciled with the sum of their parts: {found['checked']:,} checked, "
+            f"{found['match']:,} match, {found['mismatch']:,} disagree"]
+
+
+def reconciliation_by_source(found: dict[str, tuple[str, dict | None]]) -> dict[str, dict]:
+    """Per source, the reconciliation of every request's table on it: {source: {checked, match,
+    mismatch, examples, requests}} for the manifest."""
+    out: dict[str, dict] = {}
+    for request_id, (source_id, rec) in sorted(found.items()):
+        if not rec:
+            continue
+        entry = out.setdefault(source_id, {"checked": 0, "match": 0, "mismatch": 0, "examples": [], "requests": []})
+        for k in ("checked", "match", "mismatch"):
+            entry[k] += rec[k]
+        entry["examples"] += [f"{request_id}: {e}" for e in rec["examples"]]
+        entry["requests"].append(request_id)
+    return out
+
+
 @dataclass(frozen=True)
 class Decision:
     """What happens to one request's table in this edition, and why."""
@@ -142,6 +189,7 @@ class Decision:
     published: bool
     errors: int
     warnings: int
+    reconciliation: dict | None = None   # the publisher's totals against their parts (checks/additivity.py)
 
 
 def decide(req: Request, source: Source, expected: list[str], table: pd.DataFrame, rows: int,
@@ -150,11 +198,12 @@ def decide(req: Request, source: Source, expected: list[str], table: pd.DataFram
     """Status and publication of one table, from its checks' findings (all of them: pandera and GX)."""
     errors = sum(f.severity == "error" for f in findings)
     dims = [d for d, _ in req.delivered_dimensions()]
-    notes = list(notes) + publisher_total_notes(findings)
+    rec = reconciliation(source, table, dims)
+    notes = list(notes) + totals_notes(source, table, dims) + reconciliation_note(rec) + publisher_total_notes(findings)
     status = fulfilment(req, source, expected, present_periods(table), rows, errors, fallback,
                         empty_breakdowns=empty_breakdowns(table, dims), provisional=provisional_in(table),
                         data_until=data_until, notes=notes)
-    return Decision(status, publishable(rows, findings), errors, len(findings) - errors)
+    return Decision(status, publishable(rows, findings), errors, len(findings) - errors, rec)
 
 
 def load_blockers(source_id: str, load_findings: list[Finding]) -> list[Finding]:

@@ -3,7 +3,9 @@
 Microdata: counted with GROUP BY CUBE, so every breakdown has its `_T` total, then zero-filled
 over the codelist (or the observed codes, for long codelists) and the periods the source covers.
 Aggregates: the source's own published cells, totals included, are kept as published (a
-suppressed source cell stays suppressed: conf_status C), never re-derived.
+suppressed source cell stays suppressed: conf_status C), never re-derived. A publisher that prints
+no totals (`totals: derived`) gets them as the sum of its parts; a total over a missing or
+withheld part is missing (M) or withheld (C), never a sum of the parts that are there.
 """
 
 from __future__ import annotations
@@ -216,12 +218,13 @@ def _aggregate_sql(req: Request, source: Source, codelists, base: str, names: li
     # Coded columns that are neither broken down nor filtered must sit at their total,
     # or the source's published totals would be added to their own parts.
     dims = {d for d, _ in req.delivered_dimensions()}
+    derived = source.totals == "derived"  # the publisher prints no totals: every row is a part
     others = [c for c in source.published_columns if c.type == "code" and c.name not in dims
               and c.name not in req.filters]
     extra = " AND ".join(f"{quote(c.name)} = {bind(codelists[c.codelist].total)}" for c in others)
-    if extra:
+    if extra and not derived:
         base += " AND " + extra
-    if req.cross:  # keep only the source's cells that lie within one of the combinations
+    if req.cross and not derived:  # keep only the source's cells that lie within one of the combinations
         combos = req.combinations()
         keep = " OR ".join("(" + (" AND ".join(f"{quote(d)} = '{TOTAL}'" for d in dims if d not in combo) or "TRUE") + ")"
                            for combo in combos)
@@ -229,6 +232,24 @@ def _aggregate_sql(req: Request, source: Source, codelists, base: str, names: li
     flag = source.column(source.value_column)
     upper = bind(flag.suppressed_max) if flag.suppressed_max is not None else "NULL"
     keys = ", ".join(["time_period"] + names)
+    cells = _aggregate_cells_sql(base, keys, periods, upper)
+    if derived and names:
+        return _derived_totals_sql(cells, names, [[quote(d) for d in combo] for combo in req.combinations()])
+    return cells
+
+
+def _derived_totals_sql(cells: str, names: list[str], combos: list[list[str]]) -> str:
+    """The cells and their totals (_T), each the sum of its parts; a total over a missing part is
+    missing (NULL, M) and over a withheld part withheld (C): never a silent undercount."""
+    totals = ", ".join(f"CASE WHEN GROUPING({n}) = 1 THEN '{TOTAL}' ELSE {n} END AS {n}" for n in names)
+    sets = ", ".join("(" + ", ".join(s) + ")" for s in _grouping_sets(combos))
+    return (f"SELECT time_period, {totals}, "
+            f"CASE WHEN count(*) FILTER (WHERE obs_value IS NULL) > 0 THEN NULL ELSE sum(obs_value) END AS obs_value, "
+            f"sum(_upper) AS _upper, sum(_suppressed) AS _suppressed, bool_or(_withheld) AS _withheld "
+            f"FROM ({cells}) GROUP BY time_period, GROUPING SETS ({sets})")
+
+
+def _aggregate_cells_sql(base: str, keys: str, periods: str, upper: str) -> str:
     return (f"WITH base AS ({base}) SELECT {keys}, "
             f"CASE WHEN count(*) FILTER (WHERE _v IS NULL) > 0 THEN NULL ELSE sum(_v) END AS obs_value, "
             f"sum(coalesce(_v, {upper})) AS _upper, count(*) FILTER (WHERE _v IS NULL AND _flag IS NOT NULL) AS _suppressed, "

@@ -118,6 +118,7 @@ def test_mpfn_abuse_of_authority_and_trafficking_match_the_file(built):
     info, cells = built("40h-public-ministry-cases")
     got = _values(cells)
     assert got and all(got[k] == tip[k] for k in got)
+    assert [k for k in got if k[1] == "_T"] == [(y, "_T") for y in info.covered]  # the derived totals are there
 
 
 # ------------------------------------------------------------------ UNODC GLOTIP (item 3)
@@ -153,16 +154,55 @@ def test_unodc_victims_match_the_workbook(built):
     assert got[("2019", "_T", "_T", "_T", "_T")] == 509
 
 
+def test_unodc_totals_reconciled_with_their_parts(built):
+    """UNODC prints its own totals: the table's totals against the sum of their parts, recorded with
+    aggregate figures only. F + M, recomputed from the workbook here, is 1,054 in 2019 and 640 in 2020."""
+    sheet = CalamineWorkbook.from_path(str(LANDING / "unodc" / "data_glotip_2023-05-30.xlsx")).get_sheet_by_name(
+        "data_glotip_1").to_python()
+    head = sheet[2]
+    by_sex: dict[tuple, float] = defaultdict(float)
+    for r in (dict(zip(head, row)) for row in sheet[3:]):
+        if (r["Iso3_code"], r["Indicator"], r["Dimension"], r["Age"]) == ("PER", "Detected trafficking victims",
+                                                                         "Total", "Total"):
+            by_sex[(str(int(float(r["Year"]))), r["Sex"])] = float(str(r["txtVALUE"]).replace(",", ""))
+    assert by_sex[("2019", "Female")] + by_sex[("2019", "Male")] == 1054 and by_sex[("2019", "Total")] == 509
+    assert by_sex[("2020", "Female")] + by_sex[("2020", "Male")] == 640 and by_sex[("2020", "Total")] == 372
+    from validators.decisions import reconciliation
+    from validators.spec.lint import load_catalogue
+    cat, _ = load_catalogue(ROOT / "specs")
+    req = cat.requests["40h-trafficking-victims"]
+    info, cells = built(req.id)
+    table = pd.DataFrame(list(cells.values()))
+    rec = reconciliation(cat.sources[req.source], table, [d for d, _ in req.delivered_dimensions()])
+    assert rec["mismatch"] == 4 and rec["checked"] == rec["match"] + rec["mismatch"] and rec["match"] > 0
+    assert rec["examples"][:4] == [
+        "total over sex is 509 but its parts add up to 1054 "
+        "(time_period=2019, sex=_T, age=_T, trafficking_purpose=_T, nationality=_T)",
+        "total over age is 509 but its parts add up to 1054 "
+        "(time_period=2019, sex=_T, age=_T, trafficking_purpose=_T, nationality=_T)",
+        "total over sex is 372 but its parts add up to 640 "
+        "(time_period=2020, sex=_T, age=_T, trafficking_purpose=_T, nationality=_T)",
+        "total over age is 372 but its parts add up to 640 "
+        "(time_period=2020, sex=_T, age=_T, trafficking_purpose=_T, nationality=_T)"]
+    # the forms of exploitation add up to UNODC's total (335 + 5 + 169 = 509): a match, not a mismatch
+    assert not any("total over trafficking_purpose" in e for e in rec["examples"])
+
+
 # ------------------------------------------------------------------ IOM
 def test_iom_every_cell_matches_the_file(built):
     expected: dict[tuple, float] = defaultdict(float)
     for r in _csv(LANDING / "iom" / "iom_peru_regular_entries_exits_by_nationality_monthly_2022_2025.csv"):
         code = r["nationality_iso3"] if r["nationality_iso3"] not in ("", "OOO", "XKX") else "XXX"
         expected[(r["month"], r["flow"].upper(), code)] += float(r["n"])
+    for (month, direction, code), n in list(expected.items()):  # IOM prints no totals: the sums of its cells
+        for key in ((month, direction, "_T"), (month, "_T", code), (month, "_T", "_T")):
+            expected[key] = expected.get(key, 0.0) + n
     info, cells = built("40a-movements-iom")
     got = {k: v for k, v in _values(cells).items() if "_T" not in k}
-    assert got == dict(expected)
+    assert got == {k: v for k, v in expected.items() if "_T" not in k}
     assert len(got) >= 9750
+    totals = {k: v for k, v in _values(cells).items() if "_T" in k}
+    assert totals == {k: v for k, v in expected.items() if "_T" in k} and len(totals) > 0
 
 
 # ------------------------------------------------------------------ MINSA, two releases
@@ -208,6 +248,9 @@ def test_unhcr_asylum_applications_and_oip_match_the_files(built):
     assert info.provisional == ["2025"] and "2025" not in info.covered
     assert {r["obs_status"] for k, r in cells.items() if k[0] == "2025"} == {"P"}
     assert sum(v for k, v in got.items() if k[0] == "2025") == 18697
+    totals = {k[0]: v for k, v in _values(cells).items() if k[1] == "_T"}  # derived: the sum over origins
+    assert totals == {y: sum(v for k, v in apps.items() if k[0] == y) for y in info.covered + info.provisional}
+    assert totals["2024"] == 32854 and totals["2025"] == 18697
     oip: dict[tuple, float | None] = {}
     for r in _csv(LANDING / "unhcr" / "unhcr_refugees_pkg_population_peru.csv"):
         if r["coa_iso"] == "PER":
@@ -220,6 +263,10 @@ def test_unhcr_asylum_applications_and_oip_match_the_files(built):
         if oip[key] is None:  # UNHCR gives no figure: missing (M), not confidential
             assert (row["obs_status"], row["conf_status"]) == ("M", "F"), key
     assert not any(r["conf_status"] == "C" for r in cells.values())
+    # UNHCR gives OIP for Venezuelans only: the total over origins is missing (M), not the VEN figure
+    totals = [r for k, r in cells.items() if k[1] == "_T"]
+    assert totals and all(pd.isna(r["obs_value"]) and (r["obs_status"], r["conf_status"]) == ("M", "F")
+                          for r in totals)
 
 
 # ------------------------------------------------------------------ UN DESA, WDI
@@ -229,9 +276,13 @@ def test_undesa_stock_matches_the_file(built):
         if r["destination_iso3"] == "PER":
             expected[(r["year"], {"female": "F", "male": "M"}[r["sex"]],
                       "XXX" if r["origin_iso3"] == "OOO" else r["origin_iso3"])] += float(r["n"])
+    for (year, sex, code), n in list(expected.items()):  # UN DESA prints no totals: the sums of its estimates
+        for key in ((year, sex, "_T"), (year, "_T", code), (year, "_T", "_T")):
+            expected[key] = expected.get(key, 0.0) + n
     info, cells = built("04-migrant-stock")
-    got = {k: v for k, v in _values(cells).items() if "_T" not in k}
+    got = _values(cells)
     assert got and got == {k: v for k, v in expected.items() if k[0] in {c[0] for c in cells}}
+    assert any(k[1:] == ("_T", "_T") for k in got)
 
 
 def test_wdi_remittances_match_the_file(built):

@@ -19,28 +19,54 @@ def unique_key(dims: list[str]) -> Callable[[pd.DataFrame], pd.Series]:
     return check
 
 
-def additivity_gaps(df: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
-    """Total rows whose value lies outside what their parts allow, one row per (total, dimension).
+def total_comparisons(df: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+    """Every total row that has parts, against what its parts allow, one row per (total, dimension).
 
     Parts suppressed by the source contribute 0..their upper bound (`_upper`), so a published
-    total is only wrong when no value of the hidden parts could make the sum match.
+    total only disagrees when no value of the hidden parts could make the sum match. A total is
+    compared only with a complete set of parts (every code the period gives for the dimension):
+    a publisher printing one form of exploitation by sex and age is not a total that disagrees.
     """
     out = []
     upper = df["_upper"] if "_upper" in df else df["obs_value"]
     frame = df.assign(_lo=df["obs_value"].fillna(0), _hi=upper.fillna(df["obs_value"].fillna(0)), _idx=df.index)
     for dim in dims:
         others = key_columns([d for d in dims if d != dim])
-        parts = frame[frame[dim] != TOTAL].groupby(others, dropna=False)[["_lo", "_hi"]].sum().reset_index()
+        given = frame[frame[dim] != TOTAL]
+        parts = given.groupby(others, dropna=False).agg(_lo=("_lo", "sum"), _hi=("_hi", "sum"),
+                                                        _codes=(dim, "nunique")).reset_index()
+        full = given.groupby("time_period")[dim].nunique().rename("_full").reset_index()
+        parts = parts.merge(full, on="time_period")
+        parts = parts[parts["_codes"] == parts["_full"]]
         totals = frame[(frame[dim] == TOTAL) & frame["obs_value"].notna()]
         merged = totals.merge(parts, on=others, suffixes=("", "_parts"))
-        bad = merged[(merged["obs_value"] < merged["_lo_parts"]) | (merged["obs_value"] > merged["_hi_parts"])]
-        for _, row in bad.iterrows():
+        for _, row in merged.iterrows():
             where = ", ".join(f"{c}={row[c]}" for c in key_columns(dims))
             span = (f"{row['_lo_parts']:g}" if row["_lo_parts"] == row["_hi_parts"]
                     else f"between {row['_lo_parts']:g} and {row['_hi_parts']:g}")
-            out.append({"_idx": row["_idx"], "column": dim, "value": row["obs_value"],
+            bad = row["obs_value"] < row["_lo_parts"] or row["obs_value"] > row["_hi_parts"]
+            out.append({"_idx": row["_idx"], "column": dim, "value": row["obs_value"], "match": not bad,
                         "detail": f"total over {dim} is {row['obs_value']:g} but its parts add up to {span} ({where})"})
-    return pd.DataFrame(out, columns=["_idx", "column", "value", "detail"])
+    return pd.DataFrame(out, columns=["_idx", "column", "value", "match", "detail"])
+
+
+def additivity_gaps(df: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+    """Total rows whose value lies outside what their parts allow, one row per (total, dimension)."""
+    compared = total_comparisons(df, dims)
+    return compared[~compared["match"].astype(bool)][["_idx", "column", "value", "detail"]]
+
+
+def reconcile_totals(df: pd.DataFrame, dims: list[str], shown: int = 6) -> dict:
+    """The publisher's printed totals against the sum of their parts, in aggregate figures only:
+    {checked, match, mismatch, examples} (`shown` disagreements, the widest totals first)."""
+    compared = total_comparisons(df, dims)
+    matched = int(compared["match"].astype(bool).sum()) if len(compared) else 0
+    bad = compared[~compared["match"].astype(bool)] if len(compared) else compared
+    if len(bad):  # the widest totals first (the grand total before a total within one sex), then table order
+        width = df.loc[bad["_idx"], dims].eq(TOTAL).sum(axis=1).to_numpy()
+        bad = bad.assign(_width=-width).sort_values(["_width", "_idx"])
+    return {"checked": len(compared), "match": matched, "mismatch": len(compared) - matched,
+            "examples": bad["detail"].head(shown).tolist()}
 
 
 def total_equals_parts(dims: list[str]) -> Callable[[pd.DataFrame], pd.Series]:

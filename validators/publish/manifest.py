@@ -27,7 +27,8 @@ def request_entry(req: Request, rows: int, source_files: list[str], spec_sha256:
     """One request's entry in the manifest (its fulfilment is added by build_manifest)."""
     return {"paragraph": req.paragraphs, "title": req.title.model_dump(), "source": req.source, "rows": rows,
             "published": decision.published, "source_files": source_files, "spec_sha256": spec_sha256,
-            "errors": decision.errors, "warnings": decision.warnings}
+            "errors": decision.errors, "warnings": decision.warnings,
+            **({"reconciliation": decision.reconciliation} if decision.reconciliation else {})}
 
 
 def build_manifest(edition: str, run_id: str, inputs: list[dict], spec_hashes: dict[str, str],

@@ -146,6 +146,12 @@ class Source(Strict):
         "sum: add them up (the rows are different counts of one cell); keep_figure: a cell printed both "
         "suppressed ('<5') and as a figure keeps the figure (others are errors). Always reported as a finding"))
     duplicates_why: str = Field("", description="Why this duplicates rule is right for the publisher's file")
+    totals: Literal["published", "derived"] = Field("published", description=(
+        "Aggregate sources: where a table's totals (_T) come from. published: the publisher prints them and "
+        "they are kept as printed (and reconciled with their parts); derived: the publisher prints none, so "
+        "each _T is the sum of the published parts (a total over a missing part is missing, M; over a "
+        "withheld part withheld, C: never a silent undercount)"))
+    totals_why: str = Field("", description="Why the totals are derived (the parts add up) or, if a table has none, why not")
     additivity: Literal["error", "warning"] = Field("error", description="How a published total that differs from the sum of its parts is reported")
     estimate: bool = Field(False, description="The source gives studies or estimates, not counts: published with obs_status E")
     freshness: Freshness | None = Field(None, description="How old the newest data may be at the reference date")
@@ -177,6 +183,10 @@ class Source(Strict):
             raise ValueError(f"cell_key names no column: {', '.join(unknown)}; use canonical names ({', '.join(sorted(names))})")
         if self.cell_key and self.kind != "aggregate":
             raise ValueError("cell_key is for aggregate sources; a microdata source declares record_key")
+        if self.totals == "derived" and self.kind != "aggregate":
+            raise ValueError("`totals: derived` is for aggregate sources; microdata tables always count their totals")
+        if self.totals == "derived" and not self.totals_why.strip():
+            raise ValueError("`totals: derived` needs `totals_why`: why the parts add up to the total")
         if self.duplicates != "error" and not self.duplicates_why.strip():
             raise ValueError(f"`duplicates: {self.duplicates}` needs `duplicates_why`: why it is right for this file")
         return self

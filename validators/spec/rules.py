@@ -6,6 +6,7 @@ A rule sees the whole catalogue, so it can say what would be right ("did you mea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
 from typing import Callable, Iterator
 
 from .catalogue import Catalogue
@@ -114,9 +115,10 @@ def _no_record_grain(req: Request, cat: Catalogue) -> Iterator[Hit]:
 def _cross_of_breakdowns(req: Request, cat: Catalogue) -> Iterator[Hit]:
     dims = [d for d, _ in req.dimensions()]
     known = [d for d in dims if d in cat.codelists]  # a typo in a breakdown is reported once, there
+    typos = [d for d in dims if d not in cat.codelists]
     for i, combo in enumerate(req.cross):
         for j, dim in enumerate(combo):
-            if dim not in dims:
+            if dim not in dims and not get_close_matches(dim, typos, n=1, cutoff=0.8):
                 yield ("cross", i, j), f"'{dim}' is not among the breakdowns{_hint(dim, known)}"
     covered = {d for combo in req.cross for d in combo}
     for dim in known:

@@ -27,6 +27,17 @@ EXTRACTS: tuple[Extract, ...] = (
                 Col("EDAD", "age", lo=18, hi=70),
                 Col("NACIONALIDAD", "choice", NATIONALITY),
                 Col("CALIDAD_MIGRATORIA", "choice", (("IRREGULAR", 70), ("TEMPORAL", 20), ("RESIDENTE", 10))))),
+    # Migraciones: humanitarian residence granted (calidad migratoria humanitaria, D. Leg. 1350 art. 29.2.k),
+    # one row per resolution, with the status the person held before; Latin-1, ';', birth dates, not ages
+    Extract("migraciones_admin", "residencia_humanitaria_{year}.csv", 2500, growth=VOLUME, encoding="latin-1",
+            delimiter=";", years=range(2017, 2026), bad_columns=("NACIONALIDAD", "CONDICION_PREVIA"), columns=(
+                Col("NRO_EXPEDIENTE", "serial"),
+                Col("FECHA_APROBACION", "date"),
+                Col("CONDICION_PREVIA", "choice", (("SOLICITANTE DE REFUGIO", 65), ("IRREGULAR", 20), ("TURISTA", 15))),
+                Col("SEXO", "choice", SEX),
+                Col("FECHA_NACIMIENTO", "birthdate", lo=0, hi=74, blank=0.01),
+                Col("NACIONALIDAD", "choice", (("VENEZUELA", 90), ("COLOMBIA", 2), ("HAITÍ", 2), ("CUBA", 2),
+                                               ("ECUADOR", 1), ("CHINA", 1), ("NO ESPECIFICADO", 2))))),
     # Migraciones: published estimate of irregular entries and stays (aggregate, with TOTAL rows)
     Extract("migraciones_admin", "estimacion_irregulares_{year}.csv", 40000, growth=VOLUME, encoding="latin-1",
             delimiter=";", years=range(2019, 2026), columns=(

@@ -41,7 +41,7 @@ OCCUPATION: Choice = (("DIRECTORES Y GERENTES", 2), ("PROFESIONALES", 8), ("TÉC
 @dataclass(frozen=True)
 class Col:
     header: str
-    kind: str                      # choice | date | age | serial | amount | const
+    kind: str                      # choice | date | age | birthdate | serial | amount | const
     values: Choice = ()
     lo: int = 0
     hi: int = 0
@@ -82,6 +82,11 @@ def column_values(rng: np.random.Generator, col: Col, year: int, n: int, fmt: st
         out = _dates(rng, year, n, fmt)
     elif col.kind == "age":
         out = [str(a) for a in rng.integers(col.lo, col.hi + 1, size=n)]
+    elif col.kind == "birthdate":  # born in the year `age + 1` before the row's year: aged lo..hi+1 on its date
+        ages = rng.integers(col.lo, col.hi + 1, size=n)
+        days = rng.integers(0, 365, size=n)
+        out = [(dt.date(year - int(a) - 1, 1, 1) + dt.timedelta(days=int(d))).strftime(fmt)
+               for a, d in zip(ages, days)]
     elif col.kind == "amount":
         out = [f"{a:.2f}" for a in rng.gamma(2.0, col.hi / 2, size=n)]
     elif col.kind == "serial":
