@@ -121,5 +121,5 @@ def test_a_quoted_impossible_period_date_fails_lint(project):
 def test_if_empty_must_be_a_code_of_the_codelist(project):
     rel = "specs/sources/iom-movements.yaml"
     problems = lint_with(project, "minsa/fallecidos_covid_*.csv", **{rel: ("if_empty: XXX", "if_empty: XXQ")})
-    assert len(problems) == 1 and problems[0].startswith("specs/sources/iom-movements.yaml:31:")
+    assert len(problems) == 1 and problems[0].startswith("specs/sources/iom-movements.yaml:37:")
     assert "columns[3].if_empty: 'XXQ' is not a code of 'nationality'" in problems[0]
