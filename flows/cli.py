@@ -144,9 +144,13 @@ def _run(reference, request, specs: Path, landing: Path, db: Path, outputs: Path
     from warehouse.db import WarehouseBusy
 
     out.print(f"fulfil: edition {reference} (Prefect flow; a temporary local server starts if none is set)")
-    state = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
-                   outputs=str(outputs), requests=request or None, allow_shrink=allow_shrink, return_state=True)
-    result = state.result(raise_on_failure=False)
+    state = None
+    try:
+        state = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
+                       outputs=str(outputs), requests=request or None, allow_shrink=allow_shrink, return_state=True)
+        result = state.result(raise_on_failure=False)
+    except Exception as exc:  # noqa: BLE001 - the flow could not even start: the same messages apply
+        result = exc
     if isinstance(result, SpecsInvalid):
         print(result)
         raise typer.Exit(1)
@@ -165,7 +169,7 @@ def _run(reference, request, specs: Path, landing: Path, db: Path, outputs: Path
     if isinstance(result, BaseException):
         raise result
     _print_summary(Path(result["edition"]))
-    if state.is_failed():
+    if state is not None and state.is_failed():
         err.print(f"run failed: {state.message}", style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2)
 

@@ -23,9 +23,14 @@ def prefect_server():
 
 
 def _run(project: Path, requests: list[str], **kw) -> dict:
-    return fulfil(reference_date="2025-12-31", specs=str(project / "specs"), landing=str(project / "landing"),
-                  db=str(project / "w.duckdb"), outputs=str(project / "outputs"), key_file=str(project / "key"),
-                  requests=requests, **kw)
+    """The run's result; a failed request or source ends the run Failed, with the same result."""
+    state = fulfil(reference_date="2025-12-31", specs=str(project / "specs"), landing=str(project / "landing"),
+                   db=str(project / "w.duckdb"), outputs=str(project / "outputs"), key_file=str(project / "key"),
+                   requests=requests, return_state=True, **kw)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def _findings(result: dict) -> pd.DataFrame:
@@ -57,10 +62,10 @@ def test_a_vanished_source_keeps_its_rows_and_fails_instead_of_turning_unavailab
     found = _findings(result).query("check == 'extract_readable'")
     assert found["message"].tolist() == [
         f"source minsa-covid-deaths: no file matches 'minsa/fallecidos_covid_*.csv' in {project / 'landing'}, which "
-        "would remove 34,039 of its 34,039 loaded rows; nothing was changed. Restore the file(s), or confirm the "
+        "would remove 34,025 of its 34,025 loaded rows; nothing was changed. Restore the file(s), or confirm the "
         "removal with --allow-shrink"]
     with duckdb.connect(str(project / "w.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM raw_minsa_covid_deaths").fetchone()[0] == 34039
+        assert con.execute("SELECT count(*) FROM raw_minsa_covid_deaths").fetchone()[0] == 34025
     confirmed = _run(project, ["40f-covid-deaths"], allow_shrink=True)
     manifest = json.loads((Path(confirmed["edition"]) / "manifest.json").read_text())
     assert manifest["requests"]["40f-covid-deaths"]["fulfilment"]["status"] == "unavailable"
