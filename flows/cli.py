@@ -109,6 +109,32 @@ def one_line(text: str) -> str:
 
 
 @app.command()
+def quarantine(source: str = typer.Option(..., "--source", help="The source whose quarantined rows to show"),
+               rule: str = typer.Option(None, "--rule", help="Only rows quarantined by this check"),
+               limit: int = typer.Option(50, "--limit", min=1, help="At most this many rows"),
+               db: Path = SETTINGS.db) -> None:
+    """Quarantined rows of a source (file, row, column, value): for its stewards, never published."""
+    from warehouse.db import WarehouseBusy
+    from warehouse.pipeline import quarantine_rows
+
+    if not db.is_file():
+        err.print(f"no warehouse at {db}: run `loipr load` first", style="red", markup=False)
+        raise typer.Exit(1)
+    try:
+        rows = quarantine_rows(db, source, rule, limit)
+    except WarehouseBusy as busy:
+        err.print(str(busy), style="red")
+        raise typer.Exit(3)
+    if rows.empty:
+        out.print(f"no quarantined rows for source '{source}'" + (f" and rule '{rule}'" if rule else ""), markup=False)
+        return
+    err.print(f"quarantine of {source}: {len(rows)} row(s) shown; personal data, do not share", markup=False)
+    for r in rows.itertuples(index=False):  # one line each, file:row first, never wrapped
+        value = "" if r.value is None else str(r.value).strip().replace("\r", "\\r").replace("\n", "\\n")
+        print(f"{r.file}:{int(r.row_number)}\t{r.rule}\t{r.column or '-'}\t{value}")
+
+
+@app.command()
 def run(reference_date: str = typer.Option(None, "--reference-date", "-r", help="Edition reference date YYYY-MM-DD"),
         request: list[str] = typer.Option(None, help="Only these requests"),
         specs: Path = SETTINGS.specs, landing: Path = SETTINGS.landing, db: Path = SETTINGS.db,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from validators.spec.catalogue import Catalogue
-from validators.spec.findings import Finding, finding
+from validators.spec.findings import KINDS, Finding, finding
 
 from .cube import CubeInfo, build_cube
 from .db import opened
@@ -63,14 +63,53 @@ def load_note_findings(loads: list[FileLoad]) -> list[Finding]:
                     source_file=f.file, detail=f.note) for f in loads if f.note]
 
 
+QUARANTINE_SHOWN_LABELS = 10  # unmapped labels of an aggregate source named in its finding
+
+
 def quarantine_findings(db: Path, cat: Catalogue, source_ids: list[str]) -> list[Finding]:
-    """Quarantined cells as findings (one per cell): the rows a table could not count."""
+    """Quarantined rows as counts: one finding per (source, file, rule, column), never a row.
+
+    The edition is public: no row number, raw value or raw line of a quarantined row leaves the
+    warehouse, for any source. Microdata rows are personal data (birth dates, document numbers);
+    an aggregate source's raw line can hold a count below the threshold that disclosure control
+    withholds from the published table. Stewards read the rows with `loipr quarantine`
+    (``quarantine_rows``). The one exception: the labels an aggregate source's recode does not
+    map (code-list text, not figures or persons) are named, since the fix is to add them.
+    """
     with opened(db) as con:
         rows = con.execute(
-            """SELECT source, file, row_number, "column", value, rule, message FROM quarantine
-               WHERE list_contains($ids, source) ORDER BY source, file, row_number""",
+            """SELECT source, file, rule, "column", count(DISTINCT row_number) AS n,
+                      list(DISTINCT value ORDER BY value) FILTER (WHERE rule = 'unknown_label') AS labels
+               FROM quarantine WHERE list_contains($ids, source)
+               GROUP BY ALL ORDER BY source, file, rule, "column" NULLS FIRST""",
             {"ids": source_ids}).fetchall()
-    return [finding(rule, s, source_file=f, row=r, column=c, value=v, message=m) for s, f, r, c, v, rule, m in rows]
+    return [_quarantine_count(cat, *row) for row in rows]
+
+
+def _quarantine_count(cat: Catalogue, source: str, file: str, rule: str, column: str | None, n: int,
+                      labels: list[str] | None) -> Finding:
+    where = f"in column {column} " if column else ""
+    text = (f"{n:,} row{'s' if n != 1 else ''} quarantined {where}(check: {KINDS[rule].about}); "
+            f"the rows stay in the warehouse: loipr quarantine --source {source} --rule {rule}")
+    src = cat.sources.get(source)
+    if labels and src is not None and src.kind == "aggregate":
+        shown = ", ".join(f"'{v}'" for v in labels[:QUARANTINE_SHOWN_LABELS])
+        more = f" and {len(labels) - QUARANTINE_SHOWN_LABELS} more" if len(labels) > QUARANTINE_SHOWN_LABELS else ""
+        text += f"; labels not mapped: {shown}{more} (add them to the recode of {column})"
+    return finding(rule, source, source_file=file, column=column, value=n, message=text)
+
+
+def quarantine_rows(db: Path, source_id: str, rule: str | None = None, limit: int = 50) -> pd.DataFrame:
+    """The quarantined rows of one source, for its stewards (`loipr quarantine`): never published.
+
+    Read-only: it can run while nothing else writes, and never changes the warehouse.
+    """
+    with opened(db, read_only=True) as con:
+        return con.execute(
+            """SELECT file, row_number, "column", rule, value, message FROM quarantine
+               WHERE source = $source AND ($rule IS NULL OR rule = $rule)
+               ORDER BY file, row_number, "column" LIMIT $limit""",
+            {"source": source_id, "rule": rule, "limit": int(limit)}).df()
 
 
 def load_log(db: Path, source_ids: list[str]) -> list[dict]:

@@ -20,8 +20,11 @@ from .edition import Edition, open_edition
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEAD_ROWS = 12
-EXAMPLES = 5
 STATUSES = ("delivered", "partial", "unavailable", "failed")
+# the checks of the load SQL: their findings count quarantined rows (the catalogue's first section)
+QUARANTINE_CHECKS = ("required", "not_an_integer", "not_a_number", "not_a_date", "not_a_year", "unknown_label",
+                     "age_out_of_range", "not_an_age", "date_after_load", "date_outside_file_period",
+                     "duplicate_record", "unreadable_row")
 
 
 def head_rows(edition: Edition, rid: str, table: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
@@ -89,15 +92,23 @@ def coverage_matrix(edition: Edition, rid: str) -> list[dict]:
 
 
 def findings_of(edition: Edition, findings: pd.DataFrame, rid: str) -> dict:
-    """The findings on one request's table (pandera, GX) and on its source's load (quarantine, SQL)."""
+    """The findings on one request's table (pandera, GX) and on its source's load.
+
+    Quarantine findings are counts per file, check and column (findings.csv holds no quarantined
+    row: its rows stay in the warehouse, see `loipr quarantine`); other findings on the source
+    (refused files, freshness) are listed as they are.
+    """
     source = edition.manifest["requests"][rid]["source"]
     mine = findings[findings["spec"] == rid]
     gx = mine[mine["check"].str.startswith("gx:")]
     load = findings[findings["spec"] == source]
-    per_file = load.groupby(["source_file", "check"]).size().reset_index(name="count").to_dict("records")
+    counted = load[load["check"].isin(QUARANTINE_CHECKS)]
+    counts = pd.to_numeric(counted["value"], errors="coerce").fillna(0).astype(int)
+    per_file = (counted.assign(count=counts, column=counted["column"].fillna(""))
+                .groupby(["source_file", "check", "column"], as_index=False)["count"].sum())
     return {"table": mine[~mine["check"].str.startswith("gx:")].to_dict("records"), "gx": gx.to_dict("records"),
-            "quarantine": per_file, "quarantine_examples": load.head(EXAMPLES).to_dict("records"),
-            "quarantine_total": len(load)}
+            "quarantine": per_file.to_dict("records"), "quarantine_total": int(counts.sum()),
+            "source_findings": load[~load["check"].isin(QUARANTINE_CHECKS)].to_dict("records")}
 
 
 def provenance(edition: Edition, rid: str) -> list[dict]:

@@ -45,11 +45,21 @@ def test_gx_failure_appears_in_the_report(edition):
     assert "expect_column_values_to_be_in_set: &#39;X&#39; in sex is not a code of its codelist" in section
 
 
-def test_quarantine_counts_per_source_with_examples(edition):
+def test_quarantine_counts_per_source_file_check_and_column_and_no_rows(edition):
     html = (edition / "report.html").read_text()
     section = html.split('id="req-40a-movements-iom"')[1].split("</section>")[0]
-    assert "Quarantine at load</span><span class=\"es\">Cuarentena en la carga</span></b> (iom-movements): 1</p>" in section
-    assert "is not a code of the codelist nationality" in section
+    assert "Cuarentena en la carga</span></b> (iom-movements): 1 <span" in section
+    assert ("<tr><td>iom/iom_peru_regular_entries_exits_by_nationality_monthly_2022_2025.csv</td>"
+            "<td>unknown_label</td><td>nationality</td><td class=\"num\">1</td></tr>") in section
+    assert "<code>loipr quarantine --source iom-movements</code>" in section
+    assert 'class="examples"' not in section  # no row of the quarantine, ever
+
+
+def test_every_quarantine_check_is_a_catalogued_kind():
+    from validators.review.report import QUARANTINE_CHECKS
+    from validators.spec.findings import KINDS
+
+    assert set(QUARANTINE_CHECKS) <= set(KINDS)
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: run `make browser` (apt-get install chromium)")
