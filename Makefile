@@ -24,7 +24,7 @@ install: $(BIN)/loipr
 sample: install
 	@test -n "$$(ls warehouse/landing/migraciones/*.csv 2>/dev/null)" || \
 	  $(BIN)/python -m warehouse.samples.movements warehouse/landing/migraciones --rows $(SAMPLE_ROWS) --seed 2022
-	@test -n "$$(ls warehouse/landing/sunafil/*.csv 2>/dev/null)" || \
+	@test -n "$$(ls warehouse/landing/migraciones_admin/residencia_humanitaria_*.csv 2>/dev/null)" || \
 	  $(BIN)/python -m warehouse.samples.extracts warehouse/landing --scale $(SYNTH_SCALE) --seed 2026
 
 run: install sample
