@@ -16,6 +16,8 @@ from functools import partial
 from pathlib import Path
 from uuid import UUID
 
+from warehouse.runlock import pid_alive
+
 LIVE_STATES = ("PENDING", "RUNNING", "CANCELLING")
 
 
@@ -24,12 +26,8 @@ def process_alive(pid_text: str | None) -> bool:
     if not pid_text or not pid_text.rsplit(":", 1)[-1].isdigit():
         return False
     pid = int(pid_text.rsplit(":", 1)[-1])
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_alive(pid):
         return False
-    except PermissionError:
-        return True
     cmdline = Path(f"/proc/{pid}/cmdline")
     return not cmdline.exists() or b"prefect" in cmdline.read_bytes()  # a reused pid is not our run
 

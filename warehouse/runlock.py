@@ -61,7 +61,8 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Does process `pid` exist on this machine (whoever owns it)?"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -81,7 +82,7 @@ def held_message(path: Path, info: dict) -> str:
 
 def reap_orphans(info: dict) -> list[int]:
     """Stop the processes a dead holder started (same host, same command line as recorded)."""
-    if info.get("host") != socket.gethostname() or _alive(int(info.get("pid", 0) or 0)):
+    if info.get("host") != socket.gethostname() or pid_alive(int(info.get("pid", 0) or 0)):
         return []
     stopped = []
     for child in info.get("children", []):
@@ -94,7 +95,7 @@ def reap_orphans(info: dict) -> list[int]:
                 pass
     for pid in stopped:  # give them 5 s to stop, then insist
         for _ in range(50):
-            if not _alive(pid) or not _cmdline(pid):
+            if not pid_alive(pid) or not _cmdline(pid):
                 break
             time.sleep(0.1)
         else:
