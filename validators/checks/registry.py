@@ -25,7 +25,7 @@ from .context import TableContext
 
 CONTRACT = ["time_period", "obs_value", "unit_measure", "obs_status", "conf_status"]
 OBS_STATUS = ["A", "E", "P", "M"]
-CONF_STATUS = ["F", "C", "D"]
+CONF_STATUS = ["F", "C"]  # contract v2: one flag for every withheld cell (D is internal)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import pandas as pd
 from validators.spec.model import TOTAL, Codelist, Request
 
 from .fallback import withhold_with_totals
+from .audit import Part, audited
 from .protect import ProtectedTable, protect_many
 from .rules import primary_mask, rule_for
 
@@ -53,11 +54,12 @@ def sub_tables(table: pd.DataFrame, req: Request) -> list[tuple[pd.DataFrame, li
     return out
 
 
-def _merge_back(table: pd.DataFrame, parts: list[ProtectedTable]) -> pd.DataFrame:
+def _merge_back(table: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
     """A row withheld in any sub-table it belongs to is withheld (the solver keeps them consistent)."""
     out = table.copy()
+    out["conf_status"] = out["conf_status"].astype(object)
     for part in parts:
-        withheld = part.table[part.table["conf_status"].isin(["C", "D"])]
+        withheld = part[part["conf_status"].isin(["C", "D"])]
         for idx, status in withheld["conf_status"].items():
             if out.at[idx, "conf_status"] not in ("C", "D") or status == "C":
                 out.at[idx, "conf_status"] = status
@@ -66,12 +68,15 @@ def _merge_back(table: pd.DataFrame, parts: list[ProtectedTable]) -> pd.DataFram
 
 
 def protect_edition(tables: dict[str, pd.DataFrame], requests: dict[str, Request],
-                    codelists: dict[str, Codelist], time_limit: float = 5.0, budget: float = 10.0
-                    ) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
+                    codelists: dict[str, Codelist], time_limit: float = 5.0, budget: float = 10.0,
+                    audit_budget: float = 30.0) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
     """Protected tables, and per table the rule applied and what it cost (for the manifest).
 
     ``time_limit`` is the optimiser's time per period; ``budget`` the seconds it gets per group of
-    tables sharing cells, past which the group gets the safe pattern that withholds the totals too.
+    tables sharing cells, past which the group gets the pattern that withholds the totals too.
+    Either pattern is audited (``audit``) before it is returned: reinforced until the attacker
+    fails, or withheld whole. Returned tables carry one flag, C, for every withheld cell; the
+    report keeps the primary / secondary counts and the audit of each table.
     """
     protected: dict[str, pd.DataFrame] = {}
     report: dict[str, dict] = {}
@@ -83,34 +88,45 @@ def protect_edition(tables: dict[str, pd.DataFrame], requests: dict[str, Request
             protected[rid] = tables[rid]
             report[rid] = {"rule": NOT_PROTECTED}
     for ids in by_source.values():
-        jobs, owners, rules = [], [], []
+        rules = {rid: rule_for(requests[rid].threshold, is_sensitive(requests[rid], codelists)) for rid in ids}
+        jobs, owners = [], []
         for rid in ids:
-            req = requests[rid]
-            rule = rule_for(req.threshold, is_sensitive(req, codelists))
-            for part in sub_tables(tables[rid], req):
+            for part in sub_tables(tables[rid], requests[rid]):
                 jobs.append(part)
                 owners.append(rid)
-                rules.append(rule)
         try:
-            results = _optimised_within(jobs, rules, time_limit, budget)
+            results = _optimised_within(jobs, [rules[r] for r in owners], time_limit, budget)
         except ValueError as err:  # a publisher's cube that is incomplete or does not add up
             for rid in ids:
                 protected[rid], report[rid] = _primary_only(tables[rid], requests[rid], codelists, str(err))
+                report[rid]["audit"] = {"passed": None, "not_run": f"the totals are not a consistent cube ({err})"}
             continue
-        if results is None:  # out of time: the safe pattern that withholds the totals too
-            group = {rid: (tables[rid], [d for d, _ in requests[rid].delivered_dimensions()],
-                           rule_for(requests[rid].threshold, is_sensitive(requests[rid], codelists))) for rid in ids}
-            for rid, table in withhold_with_totals(group).items():
-                protected[rid] = table
-                report[rid] = {**group[rid][2].manifest(), **_counts(table, tables[rid]), "optimal": False,
-                               "method": f"primary cells and every total they add up into (the optimiser "
-                                         f"needed more than {budget:g} s for source '{requests[rid].source}')"}
-            continue
+        if results is None:  # out of time: the pattern that withholds the totals too, then audited
+            group = {rid: (tables[rid], [d for d, _ in requests[rid].delivered_dimensions()], rules[rid]) for rid in ids}
+            patterns = withhold_with_totals(group)
+            method = {rid: {"optimal": False, "method": f"primary cells and every total they add up into (the "
+                            f"optimiser needed more than {budget:g} s for source '{requests[rid].source}')"} for rid in ids}
+        else:
+            patterns = {rid: _merge_back(tables[rid], [r.table for r, o in zip(results, owners) if o == rid])
+                        for rid in ids}
+            method = {rid: {"optimal": all(r.summary.optimal for r, o in zip(results, owners) if o == rid),
+                            "method": "secondary suppression at least cost"} for rid in ids}
+        parts = [Part(rid, before, after, dims, rules[rid]) for rid in ids
+                 for (before, dims), (after, _) in zip(sub_tables(tables[rid], requests[rid]),
+                                                       sub_tables(patterns[rid], requests[rid]))]
+        parts, audits = audited(parts, audit_budget)
         for rid in ids:
-            mine = [r for r, owner in zip(results, owners) if owner == rid]
-            protected[rid] = _merge_back(tables[rid], mine)
-            report[rid] = _summary(protected[rid], tables[rid], mine)
-    return protected, report
+            protected[rid] = _merge_back(tables[rid], [p.after for p in parts if p.rid == rid])
+            report[rid] = {**rules[rid].manifest(), **_counts(protected[rid], tables[rid]), **method[rid],
+                           "audit": audits[rid]}
+    return {rid: one_flag(t) for rid, t in protected.items()}, report
+
+
+def one_flag(table: pd.DataFrame) -> pd.DataFrame:
+    """Contract v2: C for every withheld cell; which were primary stays in the manifest counts."""
+    out = table.copy()
+    out.loc[out["conf_status"].astype(str) == "D", "conf_status"] = "C"
+    return out
 
 
 def _worker(queue, jobs, rules, time_limit) -> None:
@@ -163,8 +179,3 @@ def _primary_only(table: pd.DataFrame, req: Request, codelists: dict[str, Codeli
                  "source_withheld": int((table["conf_status"] != "F").sum()),
                  "secondary_not_applied": f"the table's totals are not a consistent cube ({reason}): "
                                           "only cells below the threshold are withheld"}
-
-
-def _summary(after: pd.DataFrame, before: pd.DataFrame, parts: list[ProtectedTable]) -> dict:
-    return {**parts[0].summary.manifest(), **_counts(after, before),
-            "optimal": all(p.summary.optimal for p in parts), "method": "secondary suppression at least cost"}

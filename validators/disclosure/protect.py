@@ -92,14 +92,17 @@ def protect_many(tables: Sequence[tuple[pd.DataFrame, list[str]]],
     optimal = True
     for space in spaces.values():
         fixed, reqs, flags = _classify(space, rules, primaries)
-        cost = 1.0 + np.nan_to_num(space.value) * min(1.0, 1000.0 / max(np.nanmax(
-            np.append(space.value, 1.0)), 1.0))
-        out = suppress(space.value, space.lines, fixed, reqs, cost, time_limit=time_limit, prune=prune)
+        out = suppress(space.value, space.lines, fixed, reqs, cell_cost(space), time_limit=time_limit, prune=prune)
         optimal &= out.optimal
         for i in np.flatnonzero(out.withheld):
             status[(space.period, int(i))] = flags.get(int(i), "D")
     return [_publish(t, df, dims, rules[t], spaces, status, optimal)
             for t, (df, dims) in enumerate(tables)]
+
+
+def cell_cost(space: Space) -> np.ndarray:
+    """The information lost by withholding a cell: 1 plus its value (scaled down in large tables)."""
+    return 1.0 + np.nan_to_num(space.value) * min(1.0, 1000.0 / max(np.nanmax(np.append(space.value, 1.0)), 1.0))
 
 
 def _classify(space: Space, rules: list[DisclosureRule], primaries: list[dict]):

@@ -35,7 +35,18 @@ def published_columns(table: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     """The contract's columns, in order; internal columns (prefixed _) never leave."""
     cols = ["time_period", *dims, "obs_value", "unit_measure", "obs_status", "conf_status"]
     out = table[cols].copy()
-    out.loc[out["conf_status"].isin(["C", "D"]), "obs_value"] = None
+    withheld = out["conf_status"].isin(["C", "D"])
+    out.loc[withheld, "obs_value"] = None
+    out.loc[withheld, "conf_status"] = "C"  # contract v2: primary and secondary are not told apart
+    return out
+
+
+def one_withheld_flag(table: pd.DataFrame) -> pd.DataFrame:
+    """Contract v2: every withheld cell is C, its value empty (a D never reaches a published file)."""
+    if "conf_status" not in table.columns or not table["conf_status"].eq("D").any():
+        return table
+    out = table.copy()
+    out.loc[out["conf_status"] == "D", ["obs_value", "conf_status"]] = [None, "C"]
     return out
 
 
@@ -75,7 +86,7 @@ def stage_edition(outputs: Path, edition: str, run_id: str, tables: dict[str, pd
     (staging / "tables").mkdir(parents=True)
     try:
         for request_id, table in tables.items():
-            write_table(staging / "tables", request_id, table)
+            write_table(staging / "tables", request_id, one_withheld_flag(table))
         findings_frame(findings).to_csv(staging / "findings.csv", index=False)
         write_manifest(staging, manifest)
         if catalogue is not None:  # GX results, report.html and annex.xlsx read what is staged

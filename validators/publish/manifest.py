@@ -11,7 +11,7 @@ from pathlib import Path
 from validators.decisions import Decision, Fulfilment, status_counts
 from validators.spec.model import Request
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: one flag C for every withheld cell; disclosure audit per table
 
 
 def code_version() -> str:

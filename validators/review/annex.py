@@ -2,7 +2,7 @@
 
 A contents sheet with links, then one sheet per published request in the committee's paragraph
 order: title row, the committee's paragraph and words, unit, notes on breakdowns not available,
-the table with labels, and flags on estimated (E) and withheld (C, D) cells.
+the table with labels, and flags on estimated (E) and withheld (C) cells.
 Reads only the published edition and the specs.
 """
 
@@ -22,12 +22,12 @@ HEADERS = {"en": {"time_period": "Period", "obs_value": "Value", "flag": "Flag",
                   "paragraph": "Paragraph", "asks": "The committee asked", "unit": "Unit",
                   "not_available": "Breakdown not available", "notes": "Notes", "request": "Request",
                   "title": "Title", "status": "Status", "sheet": "Sheet",
-                  "legend": "Flags: E = estimate; C = withheld (confidential); D = withheld (secondary suppression)"},
+                  "legend": "Flags: E = estimate; C = withheld (confidential, or withheld to protect a confidential cell)"},
            "es": {"time_period": "Período", "obs_value": "Valor", "flag": "Marca", "contents": "Contenido",
                   "paragraph": "Párrafo", "asks": "Lo que pidió el Comité", "unit": "Unidad",
                   "not_available": "Desagregación no disponible", "notes": "Notas", "request": "Solicitud",
                   "title": "Título", "status": "Estado", "sheet": "Hoja",
-                  "legend": "Marcas: E = estimación; C = reservado (confidencial); D = reservado (supresión secundaria)"}}
+                  "legend": "Marcas: E = estimación; C = reservado (confidencial, o reservado para proteger una celda confidencial)"}}
 FIRST_TABLE_ROW = 8  # 0-based row of the table header on each request sheet
 # Excel holds 1,048,576 rows, but a sheet of more than 100k rows is pasted into no report and costs
 # about a minute to write: larger tables are cut here, with a note; the full table is tables/<id>.csv.
@@ -45,9 +45,9 @@ def sheet_name(paragraph: str, rid: str, taken: set[str]) -> str:
 
 
 def flag(table: pd.DataFrame) -> pd.Series:
-    """E for an estimate, C or D for a withheld cell (both may apply: 'EC')."""
+    """E for an estimate, C for a withheld cell (both may apply: 'EC'); an old edition's D shows as C."""
     estimate = table["obs_status"].eq("E").map({True: "E", False: ""})
-    withheld = table["conf_status"].where(table["conf_status"].isin(["C", "D"]), "")
+    withheld = table["conf_status"].isin(["C", "D"]).map({True: "C", False: ""})
     return (estimate + withheld.fillna("")).astype(str)
 
 
