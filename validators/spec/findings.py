@@ -86,6 +86,8 @@ KINDS: dict[str, FindingKind] = {k.code: k for k in [
     FindingKind("gx_suite", _W, "Great Expectations could not run: {detail}", "the GX suite runs"),
     # disclosure control
     FindingKind("disclosure_secondary", _W, "{detail}", "complementary suppression was applied"),
+    FindingKind("disclosure_audit", _W, "{detail}", "an LP attacker given every published table of the source narrows "
+                "no withheld confidential cell"),
 ]}
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -117,3 +117,12 @@ def test_two_crossings_the_totals_fallback_fails_the_audit_and_is_reinforced_bef
     cell = published.index[(published.sex == "F") & (published.nationality == "XXA")][0]
     lo, hi = found[0].loc[cell]
     assert lo <= 0 and hi >= 2 + 5
+
+
+def test_a_table_withheld_whole_by_the_audit_gets_a_finding():
+    from validators.disclosure import disclosure_findings
+
+    found = disclosure_findings({"40x-victims": {"audit": {"withheld_whole": True, "passed": True}},
+                                 "40y": {"audit": {"passed": True}}})
+    assert [(f.spec, f.check, f.severity) for f in found] == [("40x-victims", "disclosure_audit", "warning")]
+    assert found[0].message.startswith("every cell is withheld: the suppression pattern still let an attacker")
