@@ -16,7 +16,7 @@ import pandas as pd
 from validators.spec.model import TOTAL, Codelist, Request
 
 from .fallback import withhold_with_totals
-from .audit import Part, audited
+from .audit import Part, audited, withheld_whole
 from .protect import ProtectedTable, protect_many
 from .rules import primary_mask, rule_for
 
@@ -114,7 +114,7 @@ def protect_edition(tables: dict[str, pd.DataFrame], requests: dict[str, Request
         parts = [Part(rid, before, after, dims, rules[rid]) for rid in ids
                  for (before, dims), (after, _) in zip(sub_tables(tables[rid], requests[rid]),
                                                        sub_tables(patterns[rid], requests[rid]))]
-        parts, audits = audited(parts, audit_budget)
+        parts, audits = _audited_within(parts, audit_budget)
         for rid in ids:
             protected[rid] = _merge_back(tables[rid], [p.after for p in parts if p.rid == rid])
             report[rid] = {**rules[rid].manifest(), **_counts(protected[rid], tables[rid]), **method[rid],
@@ -134,6 +134,28 @@ def _worker(queue, jobs, rules, time_limit) -> None:
         queue.put(("ok", protect_many(jobs, rules, time_limit=time_limit, prune=False)))
     except ValueError as err:
         queue.put(("error", str(err)))
+
+
+def _audit_worker(queue, parts, budget) -> None:
+    queue.put(audited(parts, budget))
+
+
+def _audited_within(parts: list[Part], budget: float) -> tuple[list[Part], dict[str, dict]]:
+    """The audit (and reinforcement) in a child process stopped after ``budget`` seconds; past it
+    every cell of the group's tables is withheld (nothing published, nothing to narrow)."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_audit_worker, args=(queue, parts, budget), daemon=True)
+    child.start()
+    try:
+        return queue.get(timeout=budget)
+    except Empty:
+        whole = withheld_whole(parts)
+        return whole, {p.rid: {"cells_audited": 0, "promised": 0, "failures": 0, "passed": True,
+                               "withheld_whole": True, "timed_out": True, "seconds": budget} for p in whole}
+    finally:
+        child.terminate()
+        child.join()
 
 
 def _optimised_within(jobs, rules, time_limit: float, budget: float) -> list[ProtectedTable] | None:
