@@ -94,8 +94,8 @@ def validate(ctx: TableContext, table) -> TableValidation:
 
 
 @task(name="disclosure-control", cache_policy=NO_CACHE)
-def disclosure_control(tables, cat: Catalogue, budget: float):
-    return protect_edition(tables, cat.requests, cat.codelists, budget=budget)
+def disclosure_control(tables, cat: Catalogue):
+    return protect_edition(tables, cat.requests, cat.codelists)
 
 
 @task(name="source-freshness", cache_policy=NO_CACHE)
@@ -206,7 +206,7 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
         log = logger.error if decision.fulfilment.status == "failed" else logger.info
         log("%s: %s (%s rows, %s errors)%s", request_id, decision.fulfilment.status, info.rows, decision.errors,
             f": {reason}" if reason else "")
-    tables, disclosure = disclosure_control(tables, cat, s.disclosure_budget)
+    tables, disclosure = disclosure_control(tables, cat)
     for request_id, applied in disclosure.items():
         entries[request_id]["disclosure"] = applied
     findings += disclosure_findings(disclosure) + gx_findings

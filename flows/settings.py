@@ -1,8 +1,8 @@
-"""The office's settings, read once: folders, the disclosure budget, quiet and offline Prefect.
+"""The office's settings, read once: folders, quiet and offline Prefect.
 
 Every entry point (the `loipr` CLI, the flows run by a worker, the tests) reads them from here,
 so the values cannot disagree. Environment variables override the defaults:
-LOIPR_SPECS, LOIPR_LANDING, LOIPR_DB, LOIPR_OUTPUTS, LOIPR_KEY_FILE, LOIPR_DISCLOSURE_BUDGET,
+LOIPR_SPECS, LOIPR_LANDING, LOIPR_DB, LOIPR_OUTPUTS, LOIPR_KEY_FILE,
 LOIPR_ALLOW_SYMLINKS (1: links inside the landing folder are followed).
 """
 
@@ -51,7 +51,6 @@ class Settings:
     db: Path = Path("warehouse/loipr.duckdb")
     outputs: Path = Path("outputs")
     key_file: Path = Path("warehouse/.pseudonym-key")
-    disclosure_budget: float = 10.0  # seconds per group of tables sharing cells
     allow_symlinks: bool = False  # symbolic links in the landing folder (never to outside it)
 
     @classmethod
@@ -60,10 +59,8 @@ class Settings:
         base = cls()
         paths = {name: Path(env[f"LOIPR_{name.upper()}"]) for name in ("specs", "landing", "db", "outputs", "key_file")
                  if env.get(f"LOIPR_{name.upper()}")}
-        budget = env.get("LOIPR_DISCLOSURE_BUDGET")
         links = env.get("LOIPR_ALLOW_SYMLINKS", "").strip().lower() in ("1", "true", "yes")
-        return cls(**{**base.__dict__, **paths, "allow_symlinks": links,
-                      **({"disclosure_budget": float(budget)} if budget else {})})
+        return cls(**{**base.__dict__, **paths, "allow_symlinks": links})
 
     def with_paths(self, **given: str | Path | None) -> "Settings":
         """These settings with the folders a caller passed explicitly (None: keep the setting)."""

@@ -30,6 +30,6 @@ def test_a_bad_reference_date_stops_the_run_before_anything_starts(tmp_path: Pat
 
 
 def test_environment_overrides_the_defaults():
-    s = Settings.from_env({"LOIPR_DB": "/srv/loipr/w.duckdb", "LOIPR_DISCLOSURE_BUDGET": "30"})
-    assert s.db == Path("/srv/loipr/w.duckdb") and s.disclosure_budget == 30.0 and s.specs == Path("specs")
+    s = Settings.from_env({"LOIPR_DB": "/srv/loipr/w.duckdb"})
+    assert s.db == Path("/srv/loipr/w.duckdb") and s.specs == Path("specs")
     assert s.with_paths(specs="other", db=None).specs == Path("other")

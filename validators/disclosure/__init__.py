@@ -1,17 +1,11 @@
 """Disclosure control of an edition: withhold the cells that could identify a person.
 
-``protect_edition`` withholds each table's small counts (primary, flagged C) and, at least cost,
-the complementary cells (flagged D) that stop them being narrowed down from everything the
-edition publishes; tables of one source are protected jointly. ``attacker_intervals`` is the
-independent LP attacker that audits a published pattern; ``disclosure_findings`` turns
-``protect_edition``'s report into findings for reviewers.
-
-A new disclosure method goes in ``rules`` (which cells are confidential and the protection they
-are promised, as ``protect._classify`` turns into solver requirements), chosen per request in
-``edition``. The other modules: ``protect`` (the promise; suppression of tables protected
-together), ``space`` (cells and their equations), ``solver``, ``milp`` and ``lp`` (secondary
-suppression: the cut loop, the MILP, the attacker LP), ``fallback`` (the safe pattern when time
-runs out), ``attack`` (the audit attacker), ``findings``.
+``protect_edition`` (``edition``) protects the tables of one source, measure and frequency
+together (``linked``: the cells an attacker links across filters and crossings): confidential
+cells and their hypercubes (``hypercube``), audited by an LP attacker over everything published
+(``linkedattack`` on ``lp``'s warm HiGHS models) and reinforced until it fails (``group``).
+``rules`` says which cells are confidential; ``attack`` (over ``space``) is the independent
+attacker, hidden cube included, for tests and reviewers; ``findings`` tells reviewers.
 """
 
 from .attack import attacker_intervals

@@ -18,6 +18,8 @@ inequality the current pattern violates when pi is the optimal dual of its attac
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -81,10 +83,24 @@ def _matrix(n: int, lines: list[tuple[int, np.ndarray]]) -> sparse.csc_matrix:
 
 
 def new_highs() -> highspy.Highs:
-    h = highspy.Highs()
+    h = _quietly(highspy.Highs)
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 1)
     return h
+
+
+def _quietly(make):
+    """HiGHS prints its licence banner on the C-level stdout when created, before any option can
+    silence it: the office's terminal and logs should not show it at every period."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return make()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def pass_model(h: highspy.Highs, a: sparse.csc_matrix, cost, lower, upper, row_lower,

@@ -49,8 +49,8 @@ def test_small_counts_are_withheld_with_flags_and_complements():
     assert report["40x-victims"]["threshold"] == 5 and report["40x-victims"]["primary"] == 1
     assert report["40x-victims"]["secondary"] == 3  # the split is kept in the manifest only
     audit = report["40x-victims"]["audit"]
-    assert audit["passed"] and audit["failures"] == 0 and audit["cells_audited"] == 4 and audit["promised"] == 1
-    assert audit["smallest_margin"] >= 0 and audit["narrowest_width"] >= 5
+    assert audit["passed"] and audit["failures_after_reinforcement"] == 0 and audit["confidential_cells_audited"] == 1
+    assert audit["reinforced"] == 0 and audit["periods_withheld_whole"] == 0
 
 
 def test_crossings_are_protected_as_sub_tables():
@@ -60,27 +60,6 @@ def test_crossings_are_protected_as_sub_tables():
     assert [dims for _, dims in sub_tables(table, req)] == [["sex"], ["age"]]
     out, _ = protect_edition({"40x-victims": table}, {"40x-victims": req}, CAT.codelists)
     assert out["40x-victims"]["obs_value"].notna().all()  # no cell below 5 in the margins
-
-
-def test_a_cube_whose_totals_do_not_add_up_gets_primary_suppression_and_says_why():
-    table = _cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
-    table.loc[(table.sex == "_T") & (table.age == "_T"), "obs_value"] = 100.0  # not 122
-    out, report = protect_edition({"40x-victims": table}, {"40x-victims": _request()}, CAT.codelists)
-    assert out["40x-victims"].loc[(table.sex == "F") & (table.age == "Y0T17"), "conf_status"].item() == "C"
-    assert report["40x-victims"]["secondary_not_applied"].startswith("the table's totals are not a consistent cube (")
-    assert report["40x-victims"]["secondary_not_applied"].endswith("): only cells below the threshold are withheld")
-
-
-def test_out_of_time_the_safe_pattern_withholds_the_totals_and_the_attacker_learns_nothing():
-    table = _cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
-    out, report = protect_edition({"40x-victims": table}, {"40x-victims": _request()}, CAT.codelists, budget=0)
-    protected = out["40x-victims"]
-    withheld = protected[protected["conf_status"] == "C"]
-    assert set(zip(withheld.sex, withheld.age)) == {("F", "Y0T17"), ("F", "_T"), ("_T", "Y0T17"), ("_T", "_T")}
-    cell = protected.index[(protected.sex == "F") & (protected.age == "Y0T17")][0]
-    lo, hi = attacker_interval(protected, ["sex", "age"], cell)
-    assert lo == 0 and hi == float("inf")
-    assert report["40x-victims"]["method"].startswith("primary cells and every total they add up into")
 
 
 def _two_crossings() -> tuple[pd.DataFrame, Request]:
@@ -96,33 +75,88 @@ def _two_crossings() -> tuple[pd.DataFrame, Request]:
     return table, req
 
 
-def test_two_crossings_the_totals_fallback_fails_the_audit_and_is_reinforced_before_publication():
-    from validators.disclosure.audit import Part, audit
-    from validators.disclosure.fallback import withhold_with_totals
-    from validators.disclosure.rules import rule_for
-
-    table, req = _two_crossings()
-    rule = rule_for(None, True)
-    fallback = withhold_with_totals({"r": (table, ["sex", "age", "nationality"], rule)})["r"]
-    parts = [Part("r", b, a, dims, rule) for (b, dims), (a, _) in zip(sub_tables(table, req), sub_tables(fallback, req))]
-    assert audit(parts)[1] == 1  # the grand total is sum of the published ages: F, XXA = 2 exactly (issue 11, 1)
-
-    out, report = protect_edition({"40x-victims": table}, {"40x-victims": req}, CAT.codelists, budget=0)
-    published = out["40x-victims"]
-    assert set(published["conf_status"]) == {"F", "C"}
-    a = report["40x-victims"]["audit"]
-    assert a["repaired"] and a["passed"] and a["failures"] == 0 and a["promised"] == 1
-    # the independent attacker, given only the published file, cannot narrow the cell
+def _interval(published: pd.DataFrame, req: Request, **codes) -> tuple[float, float]:
+    """The independent attacker (``attack``, hidden cube included) on one cell of a published table."""
     found = attacker_intervals([(sub, dims) for sub, dims in sub_tables(published, req)])
-    cell = published.index[(published.sex == "F") & (published.nationality == "XXA")][0]
-    lo, hi = found[0].loc[cell]
+    mask = pd.Series(True, index=published.index)
+    for dim, code in codes.items():
+        mask &= published[dim] == code
+    cell = published.index[mask][0]
+    return next(f.loc[cell] for f in found if cell in f.index)
+
+
+def test_two_crossings_are_protected_together_and_the_attacker_cannot_narrow_the_small_cell():
+    table, req = _two_crossings()  # issue 11, 1: the direction totals were sums of published ages
+    out, report = protect_edition({"40x-victims": table}, {"40x-victims": req}, CAT.codelists)
+    published = out["40x-victims"]
+    assert set(published["conf_status"]) == {"F", "C"}  # contract v2: one flag
+    lo, hi = _interval(published, req, sex="F", age="_T", nationality="XXA")
     assert lo <= 0 and hi >= 2 + 5
+    grand = (published[["sex", "age", "nationality"]] == "_T").all(axis=1)
+    assert published.loc[grand, "obs_value"].item() == 122  # the grand total stays published
+    audit = report["40x-victims"]["audit"]
+    assert audit["confidential_cells_audited"] >= 1 and audit["failures_after_reinforcement"] == 0
 
 
-def test_a_table_withheld_whole_by_the_audit_gets_a_finding():
+def test_an_incomplete_cube_is_protected_over_the_relations_it_does_satisfy():
+    # issue 11, 2: the publisher lists no female adults; male children 4 and adults 4 under a male total 8
+    rows = [("M", "Y0T17", 4), ("M", "Y_GE18", 4), ("M", "_T", 8), ("F", "Y0T17", 9), ("F", "_T", 30),
+            ("_T", "Y0T17", 13), ("_T", "_T", 38)]
+    table = pd.DataFrame([{"time_period": "2020", "sex": s, "age": a, "obs_value": float(v), "unit_measure": "PS",
+                           "obs_status": "A", "conf_status": "F"} for s, a, v in rows])
+    out, _ = protect_edition({"40x-victims": table}, {"40x-victims": _request(sensitive=True)}, CAT.codelists)
+    published = out["40x-victims"].set_index(["sex", "age"])
+    assert published.loc[("M", "Y0T17"), "conf_status"] == "C" == published.loc[("M", "Y_GE18"), "conf_status"]
+    assert published.loc[("_T", "_T"), "obs_value"] == 38
+    # with the male total published the two would be 4 each: the hypercube moves it with the
+    # children, against the girls (9) and the female total (30)
+    assert published.loc[("M", "_T"), "conf_status"] == "C"
+    assert published.loc[[("F", "Y0T17"), ("F", "_T")], "conf_status"].eq("C").all()
+
+
+def test_tables_with_different_filters_share_cells_and_are_protected_together():
+    # issue 11, 5: the returns table (Peruvians) publishes a cell of the movements table
+    movements = _request(id="40x-all", breakdowns=["nationality", "sex"], cross=[])
+    returns = _request(id="40x-peru", breakdowns=["sex"], filters={"nationality": "PER"})
+    cells = {("PER", "F"): 506, ("PER", "M"): 543, ("PER", "_U"): 1, ("COL", "F"): 300, ("COL", "M"): 280,
+             ("COL", "_U"): 40}
+    rows = dict(cells)
+    for n in ("PER", "COL"):
+        rows[(n, "_T")] = sum(v for (n2, _), v in cells.items() if n2 == n)
+    for s in ("F", "M", "_U"):
+        rows[("_T", s)] = sum(v for (_, s2), v in cells.items() if s2 == s)
+    rows[("_T", "_T")] = sum(cells.values())
+    frame = lambda pick: pd.DataFrame([{"time_period": "2021", **pick(n, s), "obs_value": float(v),  # noqa: E731
+                                        "unit_measure": "PS", "obs_status": "A", "conf_status": "F"}
+                                       for (n, s), v in rows.items() if "nationality" in pick(n, s) or n == "PER"])
+    both = frame(lambda n, s: {"nationality": n, "sex": s})
+    peru = frame(lambda n, s: {"sex": s})
+    out, report = protect_edition({"40x-all": both, "40x-peru": peru}, {"40x-all": movements, "40x-peru": returns},
+                                  CAT.codelists)
+    a, p = out["40x-all"].set_index(["nationality", "sex"]), out["40x-peru"].set_index("sex")
+    assert p.loc["_U", "conf_status"] == "C" == a.loc[("PER", "_U"), "conf_status"]
+    # the same cell has one fate in both tables
+    for s in ("F", "M", "_U", "_T"):
+        assert (p.loc[s, "conf_status"] == "C") == (a.loc[("PER", s), "conf_status"] == "C")
+    assert report["40x-peru"]["protected_with"] == ["40x-all"]
+
+
+def test_in_a_sensitive_table_a_small_line_wholly_in_one_category_is_withheld():
+    # issue 11, 7: all 7 adults of one year were men, the women published as 0
+    table = _cube({("F", "Y0T17"): 20, ("F", "Y_GE18"): 0, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 7})
+    req = _request(sensitive=True)
+    out, report = protect_edition({"40x-victims": table}, {"40x-victims": req}, CAT.codelists)
+    published = out["40x-victims"].set_index(["sex", "age"])
+    assert published.loc[("M", "Y_GE18"), "conf_status"] == "C"
+    lo, hi = _interval(out["40x-victims"], req, sex="M", age="Y_GE18")
+    assert lo <= 7 - 1  # the attacker cannot tell that every adult was a man
+    assert report["40x-victims"]["primary"] >= 1
+
+
+def test_periods_withheld_whole_get_a_finding():
     from validators.disclosure import disclosure_findings
 
-    found = disclosure_findings({"40x-victims": {"audit": {"withheld_whole": True, "passed": True}},
-                                 "40y": {"audit": {"passed": True}}})
+    found = disclosure_findings({"40x-victims": {"audit": {"periods_withheld_whole": 2}},
+                                 "40y": {"audit": {"periods_withheld_whole": 0}}})
     assert [(f.spec, f.check, f.severity) for f in found] == [("40x-victims", "disclosure_audit", "warning")]
-    assert found[0].message.startswith("every cell is withheld: the suppression pattern still let an attacker")
+    assert found[0].message.startswith("2 period(s) withheld but for the grand totals: no lesser suppression")

@@ -1,0 +1,79 @@
+"""The audit: what everything published from one source lets an attacker say of a withheld cell.
+
+The attacker knows every published figure of the source's tables in the period, every line they
+satisfy (``Linked.lines``: equations, and totals above their listed parts through a slack cell
+>= 0), and that counts are >= 0. It is ``lp.Attacker`` (warm HiGHS models per connected part of
+the system, many cells certified by one LP), asked for each confidential cell whether it can
+reach ``value + up`` and ``value - down``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .hypercube import Need
+from validators.spec.model import TOTAL
+
+from .linked import Block, Linked
+from .lp import Attacker, Requirement, tasks_of
+
+LATENT_LIMIT = 50_000  # cells of a hidden cube the audit adds (past it, the faces' own lines only)
+
+
+def system(linked: Linked) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
+    """Cell values (NaN: unknown to everyone) and lines, a slack cell added to each 'slack' line,
+    and the hidden cube behind each table published as several crossings (``hidden_cube``)."""
+    value = list(np.asarray(linked.value, dtype=float))
+    lines = []
+    for total, parts, kind in linked.lines():
+        if kind == "slack":
+            value.append(np.nan)
+            parts = np.append(parts, len(value) - 1)
+        lines.append((total, parts))
+    by_filters: dict[tuple, list[Block]] = {}  # tables with the same filters: faces of one cube
+    for block in linked.blocks:
+        by_filters.setdefault(block.fixed, []).append(block)
+    for blocks in by_filters.values():
+        if len(blocks) > 1:
+            lines += hidden_cube(blocks, value)
+    return np.asarray(value), lines
+
+
+def hidden_cube(blocks: list[Block], value: list[float]) -> list[tuple[int, np.ndarray]]:
+    """Crossings of tables with the same filters are faces of one cross-classification, cells >= 0:
+    an attacker knows that too (Fréchet bounds). Its cells are appended to ``value`` as unknowns and
+    each published cell equals the sum of the hidden cells it covers. Skipped past LATENT_LIMIT."""
+    dims: list[str] = []
+    codes: dict[str, list[str]] = {}
+    for b in blocks:
+        for d, axis in zip(b.dims, b.axes):
+            dims += [d] if d not in dims else []
+            codes[d] = sorted(set(codes.get(d, [])) | set(axis[1:]))
+    shape = [len(codes[d]) for d in dims]
+    if not all(shape) or int(np.prod(shape)) > LATENT_LIMIT:
+        return []
+    base = len(value)
+    value += [np.nan] * int(np.prod(shape))
+    latent = base + np.arange(int(np.prod(shape))).reshape(shape)
+    out = []
+    for b in blocks:
+        where = {d: {c: k for k, c in enumerate(codes[d])} for d in b.dims}
+        for at in zip(*np.nonzero(b.ids >= 0)):
+            picked = {d: b.axes[k][i] for k, (d, i) in enumerate(zip(b.dims, at))}
+            sl = tuple(slice(None) if picked.get(d, TOTAL) == TOTAL else where[d][picked[d]] for d in dims)
+            out.append((int(b.ids[at]), np.atleast_1d(latent[sl]).ravel()))
+    return out
+
+
+def broken_needs(linked: Linked, withheld: np.ndarray, needs: dict[int, Need]) -> list[int]:
+    """The confidential cells the attacker narrows below their promise, given the pattern."""
+    if not needs:
+        return []
+    value, lines = system(linked)
+    pattern = np.concatenate([withheld, np.ones(len(value) - len(withheld), dtype=bool)]) | np.isnan(value)
+    attacker = Attacker(value, lines, np.zeros(len(value), dtype=bool))
+    attacker.set_pattern(pattern)
+    tasks = tasks_of([Requirement(i, None, sliding=n.up) if np.isnan(value[i])
+                      else Requirement(i, float(value[i]), upper=n.up, lower=n.down) for i, n in needs.items()])
+    settled = attacker.batch(tasks)
+    return sorted({t.cell for k, t in enumerate(tasks) if k not in settled and attacker.check(t)[0] is None})
