@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .hypercube import Need
 from validators.spec.model import TOTAL
 
+from .hypercube import Need
 from .linked import Block, Linked
 from .lp import Attacker, Requirement, tasks_of
 

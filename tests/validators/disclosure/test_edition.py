@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from validators.disclosure import protect_edition
-from validators.disclosure.attack import attacker_interval, attacker_intervals
+from validators.disclosure.attack import attacker_intervals
 from validators.disclosure.edition import sub_tables
 from validators.spec.lint import load_catalogue
 from validators.spec.model import Request
@@ -126,7 +126,7 @@ def test_tables_with_different_filters_share_cells_and_are_protected_together():
     for s in ("F", "M", "_U"):
         rows[("_T", s)] = sum(v for (_, s2), v in cells.items() if s2 == s)
     rows[("_T", "_T")] = sum(cells.values())
-    frame = lambda pick: pd.DataFrame([{"time_period": "2021", **pick(n, s), "obs_value": float(v),  # noqa: E731
+    frame = lambda pick: pd.DataFrame([{"time_period": "2021", **pick(n, s), "obs_value": float(v),
                                         "unit_measure": "PS", "obs_status": "A", "conf_status": "F"}
                                        for (n, s), v in rows.items() if "nationality" in pick(n, s) or n == "PER"])
     both = frame(lambda n, s: {"nationality": n, "sex": s})
