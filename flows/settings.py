@@ -3,7 +3,8 @@
 Every entry point (the `loipr` CLI, the flows run by a worker, the tests) reads them from here,
 so the values cannot disagree. Environment variables override the defaults:
 LOIPR_SPECS, LOIPR_LANDING, LOIPR_DB, LOIPR_OUTPUTS, LOIPR_KEY_FILE, LOIPR_DISCLOSURE_BUDGET,
-LOIPR_ALLOW_SYMLINKS (1: links inside the landing folder are followed).
+LOIPR_ALLOW_SYMLINKS (1: links inside the landing folder are followed), LOIPR_SDMX_AGENCY (the
+office's SDMX agency id, which maintains the edition's SDMX structures).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class Settings:
     key_file: Path = Path("warehouse/.pseudonym-key")
     disclosure_budget: float = 10.0  # seconds per group of tables sharing cells
     allow_symlinks: bool = False  # symbolic links in the landing folder (never to outside it)
+    # Agency id of the SDMX structures (the office's own); a literal, as importing validators.publish
+    # here would slow every command: equal to validators.publish.sdmx.DEFAULT_AGENCY (tested).
+    sdmx_agency: str = "LOIPR"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -62,7 +66,9 @@ class Settings:
                  if env.get(f"LOIPR_{name.upper()}")}
         budget = env.get("LOIPR_DISCLOSURE_BUDGET")
         links = env.get("LOIPR_ALLOW_SYMLINKS", "").strip().lower() in ("1", "true", "yes")
+        agency = env.get("LOIPR_SDMX_AGENCY", "").strip()
         return cls(**{**base.__dict__, **paths, "allow_symlinks": links,
+                      **({"sdmx_agency": agency} if agency else {}),
                       **({"disclosure_budget": float(budget)} if budget else {})})
 
     def with_paths(self, **given: str | Path | None) -> "Settings":
