@@ -21,7 +21,6 @@ from pysdmx.io import read_sdmx
 from typer.testing import CliRunner
 
 from tests.validators.publish.sdmx_client import check_edition_sdmx
-
 from validators.checks import TableContext, validate_table
 from validators.decisions import decide
 from validators.disclosure import protect_edition
