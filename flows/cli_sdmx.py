@@ -3,6 +3,7 @@ only registers it). The work is validators.publish.sdmx_edition.rebuild_sdmx; th
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -21,7 +22,7 @@ def sdmx(edition: Path = typer.Argument(..., help="The edition folder, e.g. outp
                                     "(default: LOIPR_SDMX_AGENCY)")) -> None:
     """Rebuild sdmx/ of a published edition: structure.xml and one SDMX-CSV file per published table."""
     from validators.publish.sdmx import BadAgency
-    from validators.publish.sdmx_edition import rebuild_sdmx
+    from validators.publish.sdmx_edition import changed_specs, rebuild_sdmx
     from validators.spec.lint import load_catalogue
 
     if not (edition / "manifest.json").is_file():
@@ -40,6 +41,11 @@ def sdmx(edition: Path = typer.Argument(..., help="The edition folder, e.g. outp
     tables = len(entry["files"]) - 1
     out.print(f"wrote {edition / 'sdmx'}: structure.xml ({entry['dataflows']} dataflows, {entry['codelists']} "
               f"codelists, agency {entry['agency']}) and {tables} SDMX-CSV table(s)", markup=False, soft_wrap=True)
+    changed = changed_specs(json.loads((edition / "manifest.json").read_text()), catalogue)
+    if changed:
+        err.print(f"note: {len(changed)} spec file(s) differ from the edition's ({', '.join(changed[:5])}"
+                  f"{', ...' if len(changed) > 5 else ''}): the structures follow the specs as they are now",
+                  markup=False, soft_wrap=True)
     for request_id in entry["not_written"]:
         err.print(f"{request_id}: no request of that id in {specs}; its table has no SDMX file",
                   markup=False, soft_wrap=True)

@@ -57,6 +57,13 @@ def write_sdmx(edition: Path, catalogue: Catalogue, tables: dict[str, pd.DataFra
             "files": {f"{FOLDER}/{p.name}": sha256(p) for p in written}}
 
 
+def changed_specs(manifest: dict, catalogue: Catalogue) -> list[str]:
+    """Spec files whose content differs from the edition's (or that it did not have): the rebuilt
+    structures follow the specs as they are now, so the office should know."""
+    then = manifest.get("specs", {})
+    return sorted(p for p in then.keys() | catalogue.hashes.keys() if then.get(p) != catalogue.hashes.get(p))
+
+
 def published_tables(edition: Path, manifest: dict) -> dict[str, pd.DataFrame]:
     """The edition's published tables as text, as they were written (codes such as 0110 stay codes)."""
     out = {}

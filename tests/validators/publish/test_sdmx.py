@@ -191,3 +191,15 @@ def test_loipr_sdmx_says_when_the_folder_is_no_edition(tmp_path):
     assert result.exit_code == 1
     assert " ".join(result.output.split()) == (f"no published edition at {tmp_path}: give its folder, e.g. "
                                                f"outputs/2025-12-31")
+
+
+def test_loipr_sdmx_says_which_specs_changed_since_the_edition(copy):
+    from flows.cli import app
+
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["specs"]["specs/codelists/sex.yaml"] = "0" * 64
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    result = CliRunner().invoke(app, ["sdmx", str(copy), "--specs", str(ROOT / "specs")])
+    assert result.exit_code == 0, result.output
+    assert ("note: 1 spec file(s) differ from the edition's (specs/codelists/sex.yaml): the structures follow "
+            "the specs as they are now") in " ".join(result.output.split())
