@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli_sdmx import register as register_sdmx
 from flows.settings import (
     BadReferenceDate,
     Settings,
@@ -355,6 +356,9 @@ def report(edition: str = typer.Argument(None, help="Edition (reference date) or
         write_annex(folder, catalogue, lang=lang)
     for name in ("report.html", "annex.xlsx"):
         out.print(f"wrote {folder / name} ({(folder / name).stat().st_size:,} bytes)")
+
+
+register_sdmx(app)  # `loipr sdmx EDITION` (flows/cli_sdmx.py)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -116,8 +116,8 @@ def inputs(db: Path, source_ids: list[str]) -> list[dict]:
 
 @task(name="publish-edition", cache_policy=NO_CACHE)
 def publish(outputs: Path, edition: str, run_id: str, tables, findings, manifest, cat: Catalogue,
-            gx_results) -> Path:
-    return publish_edition(outputs, edition, run_id, tables, findings, manifest, cat, gx_results)
+            gx_results, sdmx_agency: str) -> Path:
+    return publish_edition(outputs, edition, run_id, tables, findings, manifest, cat, gx_results, sdmx_agency)
 
 
 def log_loads(logger, loads: list[FileLoad]) -> None:
@@ -215,7 +215,7 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
     manifest = build_manifest(edition, run_id, inputs(s.db, source_ids), dict(cat.hashes), entries, fulfilments,
                               {"stale_sources": {f.spec: f.message for f in stale},
                                "reconciliation": reconciliation_by_source(reconciled)})
-    folder = publish(s.outputs, edition, run_id, tables, findings, manifest, cat, gx_results)
+    folder = publish(s.outputs, edition, run_id, tables, findings, manifest, cat, gx_results, s.sdmx_agency)
     logger.info("published %s: %s", folder, manifest["counts"])
     result = {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments),
               "failed_sources": sorted(k for k, v in source_errors.items() if v)}

@@ -2,7 +2,7 @@
 
 A reader never sees half an edition: the old one is moved aside as .previous-<edition> and is
 only deleted once the new one is in place; a crash in between is repaired by `recover_editions`.
-The tables (every format of publish/formats/), findings, manifest, GX results and reviewer files
+The tables (every format of publish/formats/, and SDMX in sdmx/), findings, manifest, GX results and reviewer files
 (report.html, annex.xlsx) are all written into the staging folder, so one rename publishes all.
 """
 
@@ -20,6 +20,8 @@ from validators.spec.catalogue import Catalogue
 from validators.spec.findings import FINDING_COLUMNS, Finding
 
 from .formats import write_table
+from .sdmx import DEFAULT_AGENCY
+from .sdmx_edition import write_sdmx
 
 EDITION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -76,7 +78,8 @@ def write_manifest(folder: Path, manifest: dict) -> None:
 
 def stage_edition(outputs: Path, edition: str, run_id: str, tables: dict[str, pd.DataFrame],
                   findings: list[Finding], manifest: dict, catalogue: Catalogue | None = None,
-                  gx_results: dict[str, tuple[dict, list[dict]]] | None = None) -> Path:
+                  gx_results: dict[str, tuple[dict, list[dict]]] | None = None,
+                  sdmx_agency: str = DEFAULT_AGENCY) -> Path:
     """Everything of the edition in a fresh staging folder (removed again if anything fails)."""
     outputs.mkdir(parents=True, exist_ok=True)
     recover_editions(outputs)
@@ -87,6 +90,9 @@ def stage_edition(outputs: Path, edition: str, run_id: str, tables: dict[str, pd
     try:
         for request_id, table in tables.items():
             write_table(staging / "tables", request_id, one_withheld_flag(table))
+        if catalogue is not None:  # SDMX needs the specs: structures, and the dataflow of each table
+            flagged = {rid: one_withheld_flag(t) for rid, t in tables.items()}
+            manifest = {**manifest, "sdmx": write_sdmx(staging, catalogue, flagged, manifest, sdmx_agency)}
         findings_frame(findings).to_csv(staging / "findings.csv", index=False)
         write_manifest(staging, manifest)
         if catalogue is not None:  # GX results, report.html and annex.xlsx read what is staged
@@ -112,8 +118,10 @@ def swap_into_place(staging: Path, target: Path) -> Path:
 
 def publish_edition(outputs: Path, edition: str, run_id: str, tables: dict[str, pd.DataFrame],
                     findings: list[Finding], manifest: dict, catalogue: Catalogue | None = None,
-                    gx_results: dict[str, tuple[dict, list[dict]]] | None = None) -> Path:
+                    gx_results: dict[str, tuple[dict, list[dict]]] | None = None,
+                    sdmx_agency: str = DEFAULT_AGENCY) -> Path:
     """Stage the whole edition, then swap it into place; the published folder."""
     target = edition_dir(outputs, edition)
-    staging = stage_edition(target.parent, edition, run_id, tables, findings, manifest, catalogue, gx_results)
+    staging = stage_edition(target.parent, edition, run_id, tables, findings, manifest, catalogue, gx_results,
+                            sdmx_agency)
     return swap_into_place(staging, target)

@@ -1,6 +1,8 @@
 """Output formats of a published table: one module per format, each with SUFFIX and `write`.
 
-A new format (SDMX-CSV, say) is one new module here and one line in FORMATS.
+A new table format is one new module here and one line in FORMATS. The two SDMX formats live here
+too (sdmx_ml: the structure, sdmx_csv: a table) but go to sdmx/, not tables/: a table's SDMX-CSV
+needs its dataflow, so publish/sdmx_edition.py writes them.
 """
 
 from __future__ import annotations
