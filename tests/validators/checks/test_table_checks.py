@@ -1,0 +1,94 @@
+"""The schema checks of a built table, on small real tables of the 40f-covid-deaths request: a total
+that disagrees with its parts either way, a duplicated key, a code outside the codelist, a negative or
+fractional count, an empty free cell, a period not asked. Each is a finding with its row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from validators.checks import TableContext, validate_table
+from validators.checks.additivity import additivity_gaps, reconcile_totals
+from validators.checks.schema import schema_for
+from validators.spec.lint import load_catalogue
+
+ROOT = Path(__file__).resolve().parents[3]
+CAT, _ = load_catalogue(ROOT / "specs")
+REQ = CAT.requests["40f-covid-deaths"]  # delivered breakdowns: sex, age
+CTX = TableContext(REQ, CAT.sources[REQ.source], CAT.codelists, ["2020-03", "2020-04"], ["2020-03", "2020-04"])
+
+
+def table(cells: list[tuple[str, str, str, float | None]], conf: str = "F") -> pd.DataFrame:
+    """(period, sex, age, value) rows, with the contract's other columns."""
+    df = pd.DataFrame(cells, columns=["time_period", "sex", "age", "obs_value"])
+    return df.assign(unit_measure="PS", obs_status="A", conf_status=conf)
+
+
+def by_sex(total: float, f: float = 2, m: float = 3, period: str = "2020-03"):
+    return [(period, "_T", "_T", total), (period, "F", "_T", f), (period, "M", "_T", m)]
+
+
+def findings(df: pd.DataFrame) -> list[tuple[str, int | None, str | None]]:
+    return sorted((f.check, f.row, f.column) for f in validate_table(CTX, df, gx=False).findings)
+
+
+def test_a_clean_table_has_no_finding():
+    assert findings(table(by_sex(5) + by_sex(7, 3, 4, "2020-04"))) == []
+
+
+@pytest.mark.parametrize("total", [4, 6], ids=["total_below_its_parts", "total_above_its_parts"])
+def test_additivity_flags_a_total_below_or_above_the_sum_of_its_parts(total):
+    df = table(by_sex(total) + by_sex(7, 3, 4, "2020-04"))
+    assert findings(df) == [("total_equals_parts", 1, "sex")]
+    (detail,) = additivity_gaps(df, ["sex", "age"])["detail"]
+    assert detail == f"total over sex is {total} but its parts add up to 5 (time_period=2020-03, sex=_T, age=_T)"
+
+
+def test_a_total_within_what_suppressed_parts_allow_agrees_and_outside_it_does_not():
+    df = table(by_sex(5, 2, None) + by_sex(9, 2, None, "2020-04")).assign(
+        _upper=[5.0, 2.0, 4.0, 9.0, 2.0, 4.0])  # M is withheld by the publisher: 0 to 4
+    gaps = additivity_gaps(df, ["sex", "age"])
+    assert list(gaps["_idx"]) == [3]  # 9 > 2 + 4; 5 lies within 2 + 0..4
+    assert gaps["detail"].iloc[0].endswith("its parts add up to between 2 and 6 (time_period=2020-04, sex=_T, age=_T)")
+
+
+def test_reconciliation_counts_totals_that_match_and_disagree():
+    df = table(by_sex(4) + by_sex(7, 3, 4, "2020-04"))
+    found = reconcile_totals(df, ["sex", "age"])
+    assert (found["checked"], found["match"], found["mismatch"]) == (2, 1, 1)
+    assert found["examples"] == ["total over sex is 4 but its parts add up to 5 (time_period=2020-03, sex=_T, age=_T)"]
+
+
+def test_unique_key_check_is_part_of_the_table_schema():
+    assert "unique_key" in {c.name for c in schema_for(CTX).checks}
+
+
+def test_a_duplicated_key_is_a_finding_on_both_rows():
+    df = table(by_sex(5) + [("2020-03", "F", "_T", 2)])
+    assert [f for f in findings(df) if f[0] == "unique_key"] == [("unique_key", 2, None), ("unique_key", 4, None)]
+
+
+def test_a_code_outside_the_codelist_a_negative_and_a_fractional_count_are_findings():
+    df = table([("2020-03", "_T", "_T", 5), ("2020-03", "X", "_T", 2), ("2020-03", "M", "_T", 3),
+                ("2020-04", "_T", "_T", -1), ("2020-04", "F", "_T", 0.5)])
+    got = findings(df)
+    assert ("code_in_codelist", 2, "sex") in got
+    assert ("non_negative", 4, "obs_value") in got
+    assert ("whole_number", 5, "obs_value") in got
+
+
+def test_an_empty_free_cell_is_a_finding_but_a_withheld_one_is_not():
+    free = table(by_sex(5, 2, None) + by_sex(7, 3, 4, "2020-04"))
+    assert ("value_present", 3, "obs_value") in findings(free)
+    withheld = free.assign(conf_status=["F", "F", "C", "F", "F", "F"])
+    assert not [f for f in findings(withheld) if f[0] == "value_present"]
+
+
+def test_a_period_not_asked_is_a_finding_and_a_missing_one_is_reported():
+    df = table(by_sex(5) + by_sex(7, 3, 4, "2021-01"))
+    got = findings(df)
+    assert ("period_in_range", 4, "time_period") in got
+    (coverage,) = [f for f in validate_table(CTX, df, gx=False).findings if f.check == "period_coverage"]
+    assert coverage.message.endswith("the source gives no data for 1 requested period(s): 2020-04")
