@@ -1,0 +1,100 @@
+"""Publishing replaces an edition whole: the old one stays until the new one is in place, and a run
+killed between the two renames gets the old edition back, byte for byte, on the next run."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from validators.decisions import Fulfilment, Status
+from validators.publish import build_manifest, publish_edition, published_columns, recover_editions
+from validators.publish.edition import edition_dir, swap_into_place
+
+EDITION = "2024-12-31"
+
+
+def table(f: int, m: int) -> pd.DataFrame:
+    return pd.DataFrame({"time_period": "2024", "sex": ["F", "M", "_T"], "obs_value": [f, m, f + m],
+                         "unit_measure": "PS", "obs_status": "A", "conf_status": ["F", "F", "F"]})
+
+
+def publish(outputs: Path, run_id: str, t: pd.DataFrame) -> Path:
+    f = Fulfilment("40h-victims", Status.DELIVERED, ["sex"], ["sex"])
+    info = {"paragraph": ["40h"], "title": {"en": "Victims"}, "source": "s", "rows": len(t), "published": True,
+            "source_files": [], "spec_sha256": "x", "errors": 0, "warnings": 0}
+    manifest = build_manifest(EDITION, run_id, [], {}, {"40h-victims": info}, {"40h-victims": f})
+    return publish_edition(outputs, EDITION, run_id, {"40h-victims": t}, [], manifest)
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def published(tmp_path) -> tuple[Path, dict[str, str]]:
+    outputs = tmp_path / "out"
+    folder = publish(outputs, "run-1", table(6, 7))
+    return outputs, hashes(folder)
+
+
+def test_a_new_edition_replaces_the_old_whole_and_leaves_no_leftovers(published):
+    outputs, old = published
+    folder = publish(outputs, "run-2", table(8, 9))
+    assert hashes(folder) != old
+    assert "8,PS" in (folder / "tables" / "40h-victims.csv").read_text().replace('"', "")
+    assert sorted(p.name for p in outputs.iterdir()) == [EDITION]
+
+
+def test_publishing_keeps_the_old_edition_until_the_new_one_is_in_place(published):
+    outputs, old = published
+    target = outputs / EDITION
+    with pytest.raises(FileNotFoundError):  # the second rename fails: nothing staged to move in
+        swap_into_place(outputs / ".staging-gone", target)
+    assert not target.exists()
+    assert hashes(outputs / f".previous-{EDITION}") == old  # set aside, not deleted
+    assert recover_editions(outputs) == [EDITION]
+    assert hashes(target) == old
+
+
+def test_crash_recovery_restores_the_old_edition_instead_of_deleting_it(published):
+    outputs, old = published
+    (outputs / EDITION).rename(outputs / f".previous-{EDITION}")  # killed between the two renames
+    assert recover_editions(outputs) == [EDITION]
+    assert hashes(outputs / EDITION) == old
+    assert not (outputs / f".previous-{EDITION}").exists()
+
+
+def test_a_run_after_a_crash_between_the_renames_publishes_the_old_edition_if_it_fails(published):
+    outputs, old = published
+    (outputs / EDITION).rename(outputs / f".previous-{EDITION}")
+    unwritable = table(1, 2).assign(obs_value=[1, "two", {3}])  # no format can write it: staging fails
+    with pytest.raises(Exception):
+        publish(outputs, "run-2", unwritable)
+    assert hashes(outputs / EDITION) == old
+    assert sorted(p.name for p in outputs.iterdir()) == [EDITION]
+
+
+def test_a_leftover_backup_beside_a_published_edition_is_removed_and_the_edition_kept(published):
+    outputs, old = published
+    stale = outputs / f".previous-{EDITION}"
+    stale.mkdir()
+    (stale / "manifest.json").write_text("{}")
+    assert recover_editions(outputs) == []
+    assert not stale.exists() and hashes(outputs / EDITION) == old
+
+
+@pytest.mark.parametrize("name", ["../2024-12-31", "2024-12-31/..", "latest", "2024-1-31"])
+def test_an_edition_name_that_is_not_a_reference_date_is_refused(tmp_path, name):
+    with pytest.raises(ValueError, match="must be a reference date YYYY-MM-DD"):
+        edition_dir(tmp_path, name)
+
+
+def test_withheld_cells_leave_no_value_and_internal_columns_never_leave():
+    t = table(1, 7).assign(conf_status=["C", "D", "F"], _upper=[4, 9, 9])
+    out = published_columns(t, ["sex"])
+    assert list(out.columns) == ["time_period", "sex", "obs_value", "unit_measure", "obs_status", "conf_status"]
+    assert out["obs_value"].isna().tolist() == [True, True, False]
