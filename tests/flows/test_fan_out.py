@@ -10,6 +10,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from tests.recompute import iom_direction_totals, table_direction_totals
 from validators.spec.lint import load_catalogue
 from warehouse.pipeline import build_one, load_one
 from warehouse.snapshot import build_from_snapshot, write_snapshot
@@ -43,3 +44,6 @@ def test_parallel_builds_over_a_snapshot_equal_the_serial_builds(project, tmp_pa
         parallel = fan_out(tmp_path / "snapshot", cat)
     for r in REQUESTS:
         pd.testing.assert_frame_equal(parallel[r], serial[r])
+    # and both equal what a reviewer recomputes from the raw file, without our code
+    totals = table_direction_totals(parallel["40a-movements-iom"])
+    assert len(totals) == 80 and totals == iom_direction_totals(project / "landing")
