@@ -34,7 +34,7 @@ def accepted_survivors(path: Path = ACCEPTED) -> dict[str, str]:
     """`- module.x_function__mutmut_N: reason` lines of the reviewed list."""
     if not path.exists():
         return {}
-    found = re.findall(r"^- `?([\w.]+__mutmut_\d+)`?: (.+)$", path.read_text(), re.M)
+    found = re.findall(r"^- `?([\w.]+__mutmut_\d+)`?: (.+)$", path.read_text(), re.MULTILINE)
     return dict(found)
 
 
