@@ -7,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.catalogue import real_catalogue
 from validators.decisions import Status, decide, failed_requests, publishable, status_counts
 from validators.spec.findings import finding
-from validators.spec.lint import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
-CAT, _ = load_catalogue(ROOT / "specs")
+CAT = real_catalogue()
 REQ = CAT.requests["40f-covid-deaths"]  # asks sex, age, nationality; MINSA has no nationality
 SOURCE = CAT.sources[REQ.source]
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from tests.catalogue import real_catalogue
 from validators.disclosure import protect_edition
-from validators.spec.lint import load_catalogue
 from validators.spec.model import Request
 
 ROOT = Path(__file__).resolve().parents[2]
-CAT, _ = load_catalogue(ROOT / "specs")
+CAT = real_catalogue()
 
 
 def by_sex(counts: dict[str, int], dims: list[str]) -> pd.DataFrame:

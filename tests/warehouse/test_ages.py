@@ -9,14 +9,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from validators.spec.lint import load_catalogue
+from tests.catalogue import real_catalogue
 from validators.spec.model import QuarantineBudget
 from warehouse.cube import band_sql
 from warehouse.db import Params, connect, run_bound
 from warehouse.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
-CAT, _ = load_catalogue(ROOT / "specs")
+CAT = real_catalogue()
 SOURCE = CAT.sources["migraciones-movements"]
 HEADER = ("ID_MOVIMIENTO;FECHA_MOVIMIENTO;TIPO_MOVIMIENTO;PUESTO_CONTROL;SEXO;FECHA_NACIMIENTO;NACIONALIDAD;"
           "CALIDAD_MIGRATORIA;OCUPACION;TIPO_DOCUMENTO;NUMERO_DOCUMENTO")

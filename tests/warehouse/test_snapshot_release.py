@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from validators.spec.lint import load_catalogue
+from tests.catalogue import real_catalogue
 from warehouse.cube import build_cube
 from warehouse.db import connect
 from warehouse.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
-CAT, _ = load_catalogue(ROOT / "specs")
+CAT = real_catalogue()
 SOURCE = CAT.sources["minsa-covid-deaths"]
 HEADER = "UUID,FECHA_FALLECIMIENTO,EDAD_DECLARADA,SEXO,FECHA_NAC,DEPARTAMENTO,PROVINCIA,DISTRITO"
 

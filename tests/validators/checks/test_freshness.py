@@ -1,12 +1,11 @@
 """Source freshness: a source whose newest data is too old is named in the edition."""
 
 from datetime import date
-from pathlib import Path
 
+from tests.catalogue import real_catalogue
 from validators.checks import freshness_findings
-from validators.spec.lint import load_catalogue
 
-CAT, _ = load_catalogue(Path(__file__).resolve().parents[3] / "specs")
+CAT = real_catalogue()
 
 
 def test_stale_sources_are_warned_or_errors_by_their_spec():

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.catalogue import real_catalogue
 from validators.checks import TableContext, validate_table
 from validators.checks.additivity import additivity_gaps, reconcile_totals
 from validators.checks.schema import schema_for
-from validators.spec.lint import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[3]
-CAT, _ = load_catalogue(ROOT / "specs")
+CAT = real_catalogue()
 REQ = CAT.requests["40f-covid-deaths"]  # delivered breakdowns: sex, age
 CTX = TableContext(REQ, CAT.sources[REQ.source], CAT.codelists, ["2020-03", "2020-04"], ["2020-03", "2020-04"])
 
