@@ -6,8 +6,15 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.catalogue import real_catalogue
-from validators.decisions import (Status, decide, fulfilment, publishable, publisher_total_notes,
-                                  reconciliation_by_source, totals_notes)
+from validators.decisions import (
+    Status,
+    decide,
+    fulfilment,
+    publishable,
+    publisher_total_notes,
+    reconciliation_by_source,
+    totals_notes,
+)
 from validators.spec.findings import finding
 
 CAT = real_catalogue()

@@ -92,3 +92,21 @@ def test_a_period_not_asked_is_a_finding_and_a_missing_one_is_reported():
     assert ("period_in_range", 4, "time_period") in got
     (coverage,) = [f for f in validate_table(CTX, df, gx=False).findings if f.check == "period_coverage"]
     assert coverage.message.endswith("the source gives no data for 1 requested period(s): 2020-04")
+
+
+def test_reconciliation_shows_six_disagreements_the_widest_totals_first():
+    cells = []
+    for year in range(2013, 2021):  # eight grand totals, each 1 above its parts by sex
+        cells += [(str(year), "_T", "_T", 6), (str(year), "F", "_T", 2), (str(year), "M", "_T", 3)]
+    cells += [("2013", "F", "Y0T4", 1), ("2013", "_T", "Y0T4", 1)]  # and F's total over age: 2, not 1
+    found = reconcile_totals(table(cells), ["sex", "age"])
+    assert (found["checked"], found["match"], found["mismatch"]) == (10, 0, 10)
+    assert found["examples"] == [
+        "total over sex is 6 but its parts add up to 5 (time_period=2013, sex=_T, age=_T)",
+        "total over age is 6 but its parts add up to 1 (time_period=2013, sex=_T, age=_T)",
+        *[f"total over sex is 6 but its parts add up to 5 (time_period={y}, sex=_T, age=_T)" for y in range(2014, 2018)]]
+
+
+def test_a_table_with_nothing_to_reconcile_reports_zero_checked():
+    assert reconcile_totals(table([("2020-03", "F", "_T", 2)]), ["sex", "age"]) == {
+        "checked": 0, "match": 0, "mismatch": 0, "examples": []}

@@ -4,6 +4,8 @@ killed between the two renames gets the old edition back, byte for byte, on the 
 from __future__ import annotations
 
 import hashlib
+import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +14,7 @@ import pytest
 from validators.decisions import Fulfilment, Status
 from validators.publish import build_manifest, publish_edition, published_columns, recover_editions
 from validators.publish.edition import edition_dir, swap_into_place
+from validators.spec.findings import FINDING_COLUMNS, finding
 
 EDITION = "2024-12-31"
 
@@ -98,3 +101,52 @@ def test_withheld_cells_leave_no_value_and_internal_columns_never_leave():
     out = published_columns(t, ["sex"])
     assert list(out.columns) == ["time_period", "sex", "obs_value", "unit_measure", "obs_status", "conf_status"]
     assert out["obs_value"].isna().tolist() == [True, True, False]
+
+
+# ------------------------------------------------------------------ what the staged edition holds
+def victims_edition(outputs: Path, findings: list, **kw) -> Path:
+    from tests.catalogue import real_catalogue
+
+    cat = real_catalogue()
+    req = cat.requests["40h-trafficking-victims"]
+    dims = [d for d, _ in req.delivered_dimensions()]
+    rows = [{"time_period": "2019", **{d: "_T" for d in dims}, "obs_value": v, "unit_measure": "PS",
+             "obs_status": "A", "conf_status": "F"} for v in (10.0, 4.0, 6.0)]
+    rows[1]["sex"], rows[2]["sex"] = "F", "M"
+    f = Fulfilment(req.id, Status.DELIVERED, dims, dims)
+    info = {"paragraph": req.paragraphs, "title": req.title.model_dump(), "source": req.source, "rows": 3,
+            "published": True, "source_files": [], "spec_sha256": "x", "errors": 0, "warnings": 0}
+    manifest = {**build_manifest(EDITION, "run-1", [], {}, {req.id: info}, {req.id: f}),
+                "checked_on": date(2025, 1, 2)}
+    return publish_edition(outputs, EDITION, "run-1", {req.id: pd.DataFrame(rows)}, findings, manifest, **kw)
+
+
+def test_the_edition_holds_its_tables_findings_reviewer_files_and_a_manifest_listing_them(tmp_path):
+    from tests.catalogue import real_catalogue
+
+    gap = finding("total_equals_parts", "40h-trafficking-victims", row=5059, column="sex", value=3,
+                  severity="warning", detail="total over sex is 3 but its parts add up to 4")
+    stale = tmp_path / "a" / "out" / f".staging-{EDITION}-killed-run"  # left by a run killed while staging
+    stale.mkdir(parents=True)
+    (stale / "findings.csv").write_text("x")
+    folder = victims_edition(tmp_path / "a" / "out", [gap, finding("period_coverage", "r", detail="no data")],
+                             catalogue=real_catalogue())
+    on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert on_disk == ["annex.xlsx", "findings.csv", "manifest.json", "report.html",
+                       "tables/40h-trafficking-victims.csv", "tables/40h-trafficking-victims.parquet",
+                       "validation/index.html"]
+    text = (folder / "manifest.json").read_text()
+    manifest = json.loads(text)
+    assert manifest["files"] == on_disk
+    assert text.startswith('{\n  "manifest_version": 1,')  # indented for a reviewer's eyes
+    assert '"Víctimas' in text and '"checked_on": "2025-01-02"' in text  # Spanish as written; dates as text
+    findings = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
+    assert list(findings.columns) == FINDING_COLUMNS
+    assert findings["row"].tolist() == ["5059", ""]  # whole row numbers, empty where none applies
+    assert not stale.exists()
+
+
+def test_without_a_catalogue_no_reviewer_files_are_written(tmp_path):
+    folder = victims_edition(tmp_path, [])
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == [
+        "40h-trafficking-victims.csv", "40h-trafficking-victims.parquet", "findings.csv", "manifest.json"]
