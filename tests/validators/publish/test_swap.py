@@ -146,7 +146,7 @@ def test_the_edition_holds_its_tables_findings_reviewer_files_and_a_manifest_lis
     assert not stale.exists()
 
 
-def test_without_a_catalogue_no_reviewer_files_are_written(tmp_path):
-    folder = victims_edition(tmp_path, [])
+def test_without_a_catalogue_no_reviewer_files_are_written_and_missing_parent_folders_are_made(tmp_path):
+    folder = victims_edition(tmp_path / "new" / "outputs", [])
     assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == [
         "40h-trafficking-victims.csv", "40h-trafficking-victims.parquet", "findings.csv", "manifest.json"]
