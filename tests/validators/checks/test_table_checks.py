@@ -110,3 +110,33 @@ def test_reconciliation_shows_six_disagreements_the_widest_totals_first():
 def test_a_table_with_nothing_to_reconcile_reports_zero_checked():
     assert reconcile_totals(table([("2020-03", "F", "_T", 2)]), ["sex", "age"]) == {
         "checked": 0, "match": 0, "mismatch": 0, "examples": []}
+
+
+def test_gx_names_the_failing_values_as_published_and_the_compound_key_by_its_columns():
+    # 25 fractional counts (more than GX keeps) and one duplicated key
+    cells = by_sex(5) + [("2020-04", "_T", "_T", 7.5)] + [("2020-04", s, a, 0.5) for s in ("F", "M")
+                                                           for a in CAT.codelists["age"].code_set()][:25]
+    df = table(cells + [("2020-03", "F", "_T", 2)])
+    gx = validate_table(CTX, df, gx=True).gx_findings
+    whole = [(f.row, f.column, f.value) for f in gx if f.check == "gx:whole_number"]
+    assert whole[0] == (4, "obs_value", "7.5")  # the value as written, in the published column's name
+    assert len(whole) == 21 and {v for _, _, v in whole[:20]} == {"7.5", "0.5"}
+    assert [f.message for f in gx if f.check == "gx:whole_number"][20] == (
+        "expect_column_values_to_match_regex: 26 failing values in obs_value (20 shown)")
+    assert {f.column for f in gx if f.check == "gx:unique_key"} == {"time_period, sex, age"}  # both rows
+
+
+def test_a_gx_suite_that_cannot_run_is_an_error_finding_naming_the_exception():
+    from validators.checks.gx import suite_failure
+
+    f = suite_failure("40f-covid-deaths", "tables/40f-covid-deaths.csv", ValueError("no such column"))
+    assert (f.check, f.spec, f.source_file) == ("gx:gx_suite", "40f-covid-deaths", "tables/40f-covid-deaths.csv")
+    assert f.message.endswith("ValueError: no such column")
+
+
+def test_only_a_publishers_own_totals_may_soften_additivity_to_a_warning():
+    glotip = CAT.requests["40h-trafficking-victims"]
+    aggregate = TableContext(glotip, CAT.sources[glotip.source], CAT.codelists, ["2019"], ["2019"])
+    assert aggregate.severity("total_equals_parts") == "warning"  # unodc-glotip: additivity: warning
+    assert aggregate.severity("unique_key") is None
+    assert CTX.severity("total_equals_parts") is None  # microdata: our own totals must add up
