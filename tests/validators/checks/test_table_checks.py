@@ -140,3 +140,15 @@ def test_only_a_publishers_own_totals_may_soften_additivity_to_a_warning():
     assert aggregate.severity("total_equals_parts") == "warning"  # unodc-glotip: additivity: warning
     assert aggregate.severity("unique_key") is None
     assert CTX.severity("total_equals_parts") is None  # microdata: our own totals must add up
+
+
+def test_the_periods_a_table_must_hold_come_from_the_manifest_else_the_fallback_else_the_table():
+    df = table(by_sex(5))  # holds 2020-03 of the 2020-03 and 2020-04 asked
+    assert CTX.periods_to_hold(df) == ["2020-03"]
+    assert CTX.periods_to_hold(df.iloc[0:0]) == []
+    fallback = TableContext(REQ, CTX.source, CAT.codelists, ["2024"], [], fallback=["2022", "2023"])
+    assert fallback.periods_to_hold(df) == ["2022", "2023"]
+    assert fallback.allowed_periods == ["2024", "2022", "2023"]
+    manifest = TableContext(REQ, CTX.source, CAT.codelists, ["2024"], [], fallback=["2023"], must_hold=("2021",))
+    assert manifest.periods_to_hold(df) == ["2021"]
+    assert CTX.codes("sex") == ["F", "M", "_O", "_T", "_U"]
