@@ -9,7 +9,7 @@ SYNTH_SCALE ?= 1.0
 # Quiet, offline Prefect settings live in flows/settings.py (the CLI and the tests apply them).
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: run test bench lint install browser sample clean server serve
+.PHONY: run test bench lint install browser sample clean server serve mutate
 
 $(BIN)/loipr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,16 @@ test: install browser
 bench: install
 	$(BIN)/python -m benchmarks.movements --rows $(ROWS)
 
+# Mutation testing (issue 15): plant small bugs in the modules that decide what is published and
+# count those a test catches. Slow (a benchmark-like job), never part of `make test`. Config:
+# [tool.mutmut] in pyproject.toml; workspace and cache: mutants/ (git-ignored); accepted survivors:
+# tests/mutation_survivors.md. MODULES limits the run: make mutate MODULES='warehouse.cube* validators.decisions*'
+MODULES ?=
+JOBS ?= 2
+mutate: install sample
+	-PREFECT_HOME=$$(mktemp -d) $(BIN)/mutmut run --max-children $(JOBS) $(MODULES)
+	$(BIN)/python -m benchmarks.mutation --survivors $(subst *,,$(MODULES))
+
 # Scheduled operation (README "Scheduled operation"): a persistent Prefect server, then the worker.
 # Any PORT works: `loipr server` points the UI at the API on that port.
 PORT ?= 4200
@@ -59,4 +69,4 @@ serve: install
 	PREFECT_API_URL=http://127.0.0.1:$(PORT)/api $(BIN)/loipr serve
 
 clean:
-	rm -rf outputs/20* outputs/.staging-* outputs/.previous-* warehouse/loipr.duckdb .prefect
+	rm -rf outputs/20* outputs/.staging-* outputs/.previous-* warehouse/loipr.duckdb .prefect mutants

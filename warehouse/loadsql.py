@@ -120,11 +120,13 @@ def column_exprs(col: Column, src: Source, index: dict[str, int], p: Params,
     if col.type == "age" and col.age_at:
         at_col = src.column(col.age_at)
         at = _date_expr(f"nullif(trim(s.c{index[at_col.source]}), '')", at_col.formats or ["%Y-%m-%d"], p)
-        b = quote("b_" + col.name)
+        b, a = quote("b_" + col.name), quote("a_" + col.name)
         exprs["b_" + col.name] = _date_expr(raw, col.formats, p)
+        exprs["a_" + col.name] = at
         exprs["v_" + col.name] = f"CAST(date_sub('year', {_date_expr(raw, col.formats, p)}, {at}) AS INTEGER)"
+        # a birth date days after the movement gives 0 completed years, not a negative age: compare dates
         return exprs, (f"CASE WHEN {t} IS NULL THEN {missing} WHEN {b} IS NULL THEN 'not_a_date' "
-                       f"WHEN {v} < 0 OR {v} > 130 THEN 'age_out_of_range' END")
+                       f"WHEN {b} > {a} OR {v} > 130 THEN 'age_out_of_range' END")
     if col.type == "age":
         exprs["v_" + col.name] = exact(raw, AGE, p, "INTEGER")
         return exprs, (f"CASE WHEN {t} IS NULL THEN {missing} WHEN {v} IS NULL THEN 'not_an_age' "

@@ -13,6 +13,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import flows.cli as cli
+
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
 HOLD = """

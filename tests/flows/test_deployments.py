@@ -18,10 +18,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.deployments import POOL, ROOT, deploy_all, ensure_pool
+from tests.recompute import iom_direction_totals, table_direction_totals
 
 
 def free_port() -> int:
@@ -130,7 +132,11 @@ def test_a_deployment_run_publishes_the_edition_and_its_logs_reach_the_server(se
     assert run.state_type == StateType.COMPLETED, run.state
     manifest = json.loads((project / "out" / "2025-12-31" / "manifest.json").read_text())
     assert manifest["edition"] == "2025-12-31"
-    assert all((project / "out" / "2025-12-31" / f).is_file() for f in manifest["files"])
+    # the published figures are the raw file's, recomputed here without the warehouse
+    published = pd.read_csv(project / "out" / "2025-12-31" / "tables" / "40a-movements-iom.csv", dtype=str)
+    totals = table_direction_totals(published.assign(obs_value=published["obs_value"].astype(float)))
+    assert len(totals) == 80 and totals == iom_direction_totals(project / "landing")
+    assert len(pd.read_parquet(project / "out" / "2025-12-31" / "tables" / "40h-trafficking-victims.parquet"))
     # INFO lines of the flow and its tasks, readable through the API (and so in the UI)
     logs = run_logs(run.id)
     assert any(m.startswith("loaded iom-movements iom/iom_peru_regular_entries_exits_by_nationality_monthly_"

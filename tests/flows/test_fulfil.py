@@ -9,17 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.fulfil import SpecsInvalid, fulfil
 
 TOTALS = Path(__file__).resolve().parents[1] / "fixtures" / "totals"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def prefect_server():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+pytestmark = pytest.mark.usefixtures("prefect_server")  # one server per session (conftest.py)
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.fulfil import SpecsInvalid, fulfil
 from warehouse.samples.movements import write_movements
@@ -18,10 +17,7 @@ SPEC = Path("specs") / "sources" / "migraciones-movements.yaml"
 REQUEST = "40a-movements"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def prefect_server():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+pytestmark = pytest.mark.usefixtures("prefect_server")  # one server per session (conftest.py)
 
 
 def _run(project: Path, old: str = "", new: str = ""):

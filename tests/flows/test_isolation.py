@@ -11,15 +11,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.fulfil import fulfil
 
-
-@pytest.fixture(scope="module", autouse=True)
-def prefect_server():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+pytestmark = pytest.mark.usefixtures("prefect_server")  # one server per session (conftest.py)
 
 
 def _run(project: Path, requests: list[str], **kw) -> dict:

@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 from flows.fulfil import fulfil
@@ -19,7 +18,7 @@ from warehouse.samples.movements import write_movements
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def run(tmp_path_factory, prefect_server):
     root = Path(__file__).resolve().parents[2]
     project = tmp_path_factory.mktemp("privacy")
     import shutil
@@ -27,10 +26,9 @@ def run(tmp_path_factory):
     shutil.copytree(root / "specs", project / "specs")
     write_movements(project / "landing" / "migraciones", rows=20_000, seed=7, start_year=2024, end_year=2025,
                     bad_row_share=0.005)
-    with prefect_test_harness(server_startup_timeout=120):
-        result = fulfil(reference_date="2025-12-31", specs=str(project / "specs"), landing=str(project / "landing"),
-                        db=str(project / "w.duckdb"), outputs=str(project / "outputs"),
-                        key_file=str(project / "key"), requests=["40a-movements"])
+    result = fulfil(reference_date="2025-12-31", specs=str(project / "specs"), landing=str(project / "landing"),
+                    db=str(project / "w.duckdb"), outputs=str(project / "outputs"),
+                    key_file=str(project / "key"), requests=["40a-movements"])
     return project, Path(result["edition"])
 
 

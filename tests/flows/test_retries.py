@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from prefect.states import Failed
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.fulfil import load_source, transient_io_error
 from flows.load import load
@@ -17,10 +16,7 @@ from warehouse.db import WarehouseBusy
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def prefect_server():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+pytestmark = pytest.mark.usefixtures("prefect_server")  # one server per session (conftest.py)
 
 
 def load_attempts(flow_run_id) -> list[int]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from tests.catalogue import real_catalogue
 from validators.decisions import Status, decide, failed_requests, publishable, status_counts
 from validators.spec.findings import finding
-from validators.spec.lint import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
-CAT, _ = load_catalogue(ROOT / "specs")
+CAT = real_catalogue()
 REQ = CAT.requests["40f-covid-deaths"]  # asks sex, age, nationality; MINSA has no nationality
 SOURCE = CAT.sources[REQ.source]
 
@@ -113,3 +114,19 @@ def test_publisher_totals_that_disagree_become_a_note_on_the_table():
     d = decide(REQ, SOURCE, ["2020-03"], carrying(["2020-03"]), 3, [gap])
     assert d.published and ("the publisher's totals disagree with its parts, published as printed: "
                             "total over sex is 509 but its parts add up to 1054 (time_period=2019)") in d.fulfilment.notes
+
+
+@pytest.mark.parametrize("age_parts", [[], ["_U"], ["Y0T4:nan"]],
+                         ids=["only_totals", "only_unknown_age", "age_cells_all_empty"])
+def test_a_table_lacking_an_asked_breakdown_is_not_reported_delivered_even_with_every_period(age_parts):
+    req = REQ.model_copy(update={"unavailable": {}, "breakdowns": ["sex", "age"]})
+    rows = [{"time_period": p, "sex": s, "age": "_T", "obs_value": 1.0, "obs_status": "A"}
+            for p in ("2020-03", "2020-04") for s in ("_T", "F", "M")]
+    for part in age_parts:
+        code, _, value = part.partition(":")
+        rows += [{"time_period": p, "sex": "_T", "age": code, "obs_value": float(value or 1), "obs_status": "A"}
+                 for p in ("2020-03", "2020-04")]
+    d = decide(req, SOURCE, ["2020-03", "2020-04"], pd.DataFrame(rows), len(rows), [])
+    assert d.fulfilment.status == Status.PARTIAL
+    assert (d.fulfilment.delivered, list(d.fulfilment.missing_breakdowns)) == (["sex"], ["age"])
+    assert "age: the source gives no age breakdown for the periods published" in d.fulfilment.notes

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from validators.spec.lint import load_catalogue
-from validators.spec.model import QuarantineBudget
+from tests.catalogue import real_catalogue
 from validators.checks import TableContext, validate_table
+from validators.spec.model import QuarantineBudget
 from warehouse.cube import build_cube
 from warehouse.db import connect
 from warehouse.load import load_source
@@ -26,7 +26,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "minsa" / "fallecidos_covid_2020-06.csv"
 
 @pytest.fixture
 def warehouse(tmp_path):
-    cat, _ = load_catalogue(ROOT / "specs")
+    cat = real_catalogue()
     (tmp_path / "minsa").mkdir()
     shutil.copy(FIXTURE, tmp_path / "minsa" / FIXTURE.name)
     con = connect(tmp_path / "w.duckdb")
@@ -70,7 +70,7 @@ def test_cross_publishes_each_combination_with_its_totals_only(warehouse):
 
 
 def test_a_source_with_no_extract_gives_an_empty_table(tmp_path):
-    cat, _ = load_catalogue(ROOT / "specs")
+    cat = real_catalogue()
     con = connect(tmp_path / "empty.duckdb")
     info, df = _table(con, cat, cat.requests["40f-covid-deaths"])
     assert info.rows == 0 and info.covered == [] and len(df) == 0

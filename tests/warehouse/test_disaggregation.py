@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from validators.spec.lint import load_catalogue
+from tests.catalogue import real_catalogue
 from warehouse.cube import build_cube
 from warehouse.db import connect
 from warehouse.load import load_source
@@ -35,8 +35,7 @@ def age_band(born: str, at: str) -> str:
 
 @pytest.fixture(scope="module")
 def cat():
-    catalogue, problems = load_catalogue(ROOT / "specs")
-    assert not problems
+    catalogue = real_catalogue()
     return catalogue
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from validators.spec.model import Codelist, Source
 from warehouse.db import connect
 from warehouse.load import load_source

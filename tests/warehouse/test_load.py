@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from validators.spec.lint import load_catalogue
+from tests.catalogue import real_catalogue
 from validators.spec.model import QuarantineBudget
 from warehouse.db import connect
 from warehouse.guards import LoadGuards
@@ -24,8 +24,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "minsa" / "fallecidos_covid_2020-06.csv"
 
 @pytest.fixture
 def minsa(tmp_path):
-    cat, problems = load_catalogue(ROOT / "specs")
-    assert problems == []
+    cat = real_catalogue()
     landing = tmp_path / "landing"
     (landing / "minsa").mkdir(parents=True)
     shutil.copy(FIXTURE, landing / "minsa" / FIXTURE.name)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from validators.spec.lint import load_catalogue
+from tests.catalogue import real_catalogue
 from warehouse.db import connect
 from warehouse.load import load_source
 
@@ -21,8 +21,7 @@ MPFN = ROOT / "warehouse" / "landing" / "mpfn" / "mpfn_delitos_denunciados_lamba
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("mpfn")
-    cat, problems = load_catalogue(ROOT / "specs")
-    assert problems == []
+    cat = real_catalogue()
     landing = tmp / "landing"
     (landing / "mpfn").mkdir(parents=True)
     shutil.copy(MPFN, landing / "mpfn" / MPFN.name)

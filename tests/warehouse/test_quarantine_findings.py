@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from validators.spec.lint import load_catalogue
+from tests.catalogue import real_catalogue
 from warehouse.db import opened
 from warehouse.pipeline import quarantine_findings, quarantine_rows
 
@@ -17,7 +17,7 @@ IOM = "iom/iom_peru_regular_entries_exits_by_nationality_monthly_2022_2025.csv"
 
 @pytest.fixture(scope="module")
 def catalogue():
-    return load_catalogue(ROOT / "specs")[0]
+    return real_catalogue()
 
 
 @pytest.fixture

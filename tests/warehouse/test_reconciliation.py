@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from validators.spec.lint import load_catalogue
 from warehouse.cube import build_cube
 from warehouse.db import connect
 from warehouse.load import load_source
+from tests.catalogue import real_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 LANDING = ROOT / "warehouse" / "landing"
@@ -30,8 +30,7 @@ SOURCES = ["iom-movements", "unodc-glotip", "minsa-covid-deaths", "unhcr-asylum-
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    cat, problems = load_catalogue(ROOT / "specs")
-    assert not problems
+    cat = real_catalogue()
     con = connect(tmp_path_factory.mktemp("recon") / "w.duckdb")
     for sid in SOURCES:
         shown = cat.files[("sources", sid)]
@@ -168,8 +167,7 @@ def test_unodc_totals_reconciled_with_their_parts(built):
     assert by_sex[("2019", "Female")] + by_sex[("2019", "Male")] == 1054 and by_sex[("2019", "Total")] == 509
     assert by_sex[("2020", "Female")] + by_sex[("2020", "Male")] == 640 and by_sex[("2020", "Total")] == 372
     from validators.decisions import reconciliation
-    from validators.spec.lint import load_catalogue
-    cat, _ = load_catalogue(ROOT / "specs")
+    cat = real_catalogue()
     req = cat.requests["40h-trafficking-victims"]
     info, cells = built(req.id)
     table = pd.DataFrame(list(cells.values()))

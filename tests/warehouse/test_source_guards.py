@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import warehouse.load as load_module
+from tests.catalogue import real_catalogue
 from validators.spec.lint import load_catalogue
 from warehouse.db import connect
 from warehouse.guards import LoadGuards
@@ -24,7 +25,7 @@ JUNE, SEPT = "minsa/fallecidos_covid_2020-06.csv", "minsa/fallecidos_covid_2020-
 
 @pytest.fixture
 def minsa(tmp_path):
-    cat, _ = load_catalogue(ROOT / "specs")
+    cat = real_catalogue()
     landing = tmp_path / "landing"
     shutil.copytree(MINSA, landing / "minsa")
     con = connect(tmp_path / "w.duckdb")

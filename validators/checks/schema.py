@@ -28,10 +28,23 @@ def _table_finding(ctx: TableContext, check: str, row=None, column=None, value=N
                    value=value, severity=ctx.severity(check), **fields)
 
 
+def registry_name(schema: pa.DataFrameSchema, case: pd.Series) -> str:
+    """The registry's name of the check that failed: pandera reports its built-in checks (isin, ge)
+    by their own words, not by the name we gave them."""
+    number = case["check_number"]
+    if not pd.isna(number):
+        if case["schema_context"] == "Column" and case["column"] in schema.columns:
+            return schema.columns[case["column"]].checks[int(number)].name
+        if case["schema_context"] == "DataFrameSchema":
+            return schema.checks[int(number)].name
+    return str(case["check"]).split("(")[0]
+
+
 def findings_from_pandera(ctx: TableContext, df: pd.DataFrame, err: SchemaErrors) -> list[Finding]:
     out = []
-    for check, group in err.failure_cases.groupby("check", dropna=False):
-        name = str(check).split("(")[0]
+    schema = schema_for(ctx)
+    cases = err.failure_cases.assign(_name=[registry_name(schema, c) for _, c in err.failure_cases.iterrows()])
+    for (name, check), group in cases.groupby(["_name", "check"], dropna=False):
         if name == "total_equals_parts":
             for _, gap in additivity_gaps(df, ctx.dims).iterrows():
                 out.append(_table_finding(ctx, name, int(gap["_idx"]) + 1, gap["column"], gap["value"],

@@ -9,14 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.catalogue import real_catalogue
 from validators.checks.registry import REGISTRY, expectations
 from validators.review import open_edition
 from validators.review.validation import replace_gx_findings, rerun_gx, write_validation
-from validators.spec.lint import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[3]
 BROKEN = ROOT / "tests" / "fixtures" / "edition_broken" / "2025-12-31"
-CATALOGUE, _ = load_catalogue(ROOT / "specs")
+CATALOGUE = real_catalogue()
 
 
 def validate_edition(folder: Path):

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from tests.catalogue import real_catalogue
 from validators.disclosure import protect_edition
 from validators.disclosure.attack import attacker_intervals
 from validators.disclosure.edition import sub_tables
-from validators.spec.lint import load_catalogue
 from validators.spec.model import Request
 
 ROOT = Path(__file__).resolve().parents[3]
-CAT, _ = load_catalogue(ROOT / "specs")
+CAT = real_catalogue()
 
 
 def _request(**extra) -> Request:

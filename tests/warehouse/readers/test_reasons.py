@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from validators.spec.lint import load_catalogue
+from tests.catalogue import real_catalogue
 from warehouse.readers import ExtractError, stage_file
 
 ROOT = Path(__file__).resolve().parents[3]
-CAT, _ = load_catalogue(ROOT / "specs")
+CAT = real_catalogue()
 IOM = "month,reporting_country,flow,nationality_iso3,n\n2022-01,PER,entry,AGO,1\n2022-01,PER,exit,ARG,5\n"
 
 

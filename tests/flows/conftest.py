@@ -1,0 +1,13 @@
+"""One temporary Prefect server for every flow test of the session: each start of
+`prefect_test_harness` costs 20-70 s on two busy cores, and the flows only need a server."""
+
+from __future__ import annotations
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
