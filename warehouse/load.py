@@ -124,7 +124,8 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
               codelists: dict[str, Codelist], spec_file: str, spec_hash: str, key: str,
               sha: str | None = None, guards: LoadGuards = LoadGuards(), today: date | None = None) -> FileLoad:
     sha = sha or file_sha256(path)
-    done = con.execute("SELECT sha256 FROM load_log WHERE source = ? AND file = ?", [source.id, rel]).fetchone()
+    done = next(iter(con.execute("SELECT sha256 FROM load_log WHERE source = ? AND file = ?",
+                                 [source.id, rel]).fetchall()), None)
     if done and done[0] == sha:
         counts = con.execute("SELECT rows_read, rows_loaded, rows_quarantined FROM load_log "
                              "WHERE source = ? AND file = ?", [source.id, rel]).fetchone()
@@ -144,15 +145,23 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
     sql = build_load_sql(source, staged.headers, codelists, spec_file, bounds)
     params = {k: (key if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
     params.update({"source": source.id, "file": rel})
-    con.execute("BEGIN")
+    try:  # (DuckDB registers an Arrow table only once every earlier result is fetched to the end)
+        # The passes that read the staged text write only temporary tables: they run before the
+        # file's transaction, which then holds just the writes to the warehouse.
+        _create_recode_tables(con, sql.recodes)
+        for statement in sql.maps:
+            con.execute(statement)
+        if sql.dupkeys:
+            con.execute(sql.dupkeys)
+        run_bound(con, sql.checked, params)
+        con.execute("BEGIN")
+    except Exception:
+        _drop_staging(con)
+        raise
     try:
         if done:  # only a file loaded before has rows to replace (avoids a scan of the raw table)
             _forget_file(con, source, rel)
         con.execute(sql.create_raw)
-        _create_recode_tables(con, sql.recodes)
-        for statement in sql.maps:
-            con.execute(statement)
-        run_bound(con, sql.checked, params)
         run_bound(con, sql.quarantine, params)
         loaded = run_bound(con, sql.insert, params).fetchone()[0]  # INSERT returns the rows it inserted
         reject_msg = KINDS["unreadable_row"].template.split("{value}")[0]
@@ -172,8 +181,13 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("DROP TABLE IF EXISTS _checked; DROP VIEW IF EXISTS _stage; DROP TABLE IF EXISTS _stage_in")
+        _drop_staging(con)
     return FileLoad(source.id, rel, sha, read, loaded, bad_rows, note=note)
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE IF EXISTS _checked; DROP TABLE IF EXISTS _dupkeys; DROP VIEW IF EXISTS _stage; "
+                "DROP VIEW IF EXISTS _stage_text; DROP TABLE IF EXISTS _stage_in")
 
 
 def _replacement(con: duckdb.DuckDBPyConnection, source: Source, rel: str, done: tuple | None, now: int,
@@ -182,7 +196,7 @@ def _replacement(con: duckdb.DuckDBPyConnection, source: Source, rel: str, done:
     if not done:
         return None
     before, total = con.execute("SELECT sum(rows_loaded) FILTER (WHERE file = ?), sum(rows_loaded) FROM load_log "
-                                "WHERE source = ?", [rel, source.id]).fetchone()
+                                "WHERE source = ?", [rel, source.id]).fetchall()[0]
     return replacement_note(source, rel, int(before or 0), now, int(total or 0), guards.allow_shrink)
 
 
