@@ -49,6 +49,26 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def known_shas(con: duckdb.DuckDBPyConnection, source_id: str, files: dict[str, Path]) -> dict[str, str]:
+    """Each file's sha256: hashed again only when its size or modification time changed.
+
+    The stat is taken before hashing, so a file rewritten while it is hashed is hashed again next time."""
+    known = {f: (size, mtime, sha) for f, size, mtime, sha in con.execute(
+        "SELECT file, size, mtime_ns, sha256 FROM file_stat WHERE source = ?", [source_id]).fetchall()}
+    out, fresh = {}, []
+    for rel, path in files.items():
+        st = path.stat()
+        size, mtime, sha = known.get(rel, (None, None, None))
+        if (size, mtime) == (st.st_size, st.st_mtime_ns):
+            out[rel] = sha
+        else:
+            out[rel] = file_sha256(path)
+            fresh.append((source_id, rel, st.st_size, st.st_mtime_ns, out[rel]))
+    if fresh:
+        con.executemany("INSERT OR REPLACE INTO file_stat VALUES (?, ?, ?, ?, ?)", fresh)
+    return out
+
+
 def pseudonym_key(key_file: Path) -> str:
     """The keyed-hash secret: LOIPR_PSEUDONYM_KEY, else a key file made once (git-ignored)."""
     if os.environ.get("LOIPR_PSEUDONYM_KEY"):
@@ -216,7 +236,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, c
 def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
                  spec_file: str, spec_hash: str, key: str, guards: LoadGuards, today: date | None) -> list[FileLoad]:
     files = {str(p.relative_to(landing.resolve())): p for p in source_files(source, landing, guards.allow_symlinks)}
-    shas = {rel: file_sha256(p) for rel, p in files.items()}
+    shas = known_shas(con, source.id, files)
     twins = duplicates(shas)
     loaded = dict(con.execute("SELECT file, rows_loaded FROM load_log WHERE source = ?", [source.id]).fetchall())
     note = removal_note(source, landing, {f: n for f, n in loaded.items() if f not in twins},
