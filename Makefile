@@ -46,8 +46,9 @@ test: install browser
 	$(BIN)/lint-imports
 	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q
 
+BENCH_VARIANTS ?= pipeline,bare,pandas
 bench: install
-	$(BIN)/python -m benchmarks.movements --rows $(ROWS)
+	$(BIN)/python -m benchmarks.movements --rows $(ROWS) --variants $(BENCH_VARIANTS)
 
 # Scheduled operation (README "Scheduled operation"): a persistent Prefect server, then the worker.
 # Any PORT works: `loipr server` points the UI at the API on that port.

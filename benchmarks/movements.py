@@ -5,7 +5,7 @@ Migraciones extract, in one invocation; figures are reported as ratios because t
 are shared and noisy (CPU seconds, which count every thread, are the steadier measure there).
 The pipeline then loads one more month onto the years it loaded and rebuilds the table: the
 cost of a monthly delivery, as a share of the full load. Run: `make bench` (ROWS=10000000 by
-default; VARIANTS=pipeline,bare to skip pandas).
+default; BENCH_VARIANTS=pipeline,bare to leave pandas out).
 """
 
 from __future__ import annotations
