@@ -22,7 +22,7 @@ def busy_message(db_path: Path, error: str) -> str:
             f"Wait for that run to finish (or stop it), then try again.")
 
 
-MEMORY_LIMIT = "2GB"  # LOIPR_DUCKDB_MEMORY overrides; beyond it DuckDB spills to `<db>.tmp/`
+MEMORY_LIMIT = "1GB"  # LOIPR_DUCKDB_MEMORY overrides; beyond it DuckDB spills to `<db>.tmp/`
 CHECKPOINT = "1GB"    # WAL size that triggers a checkpoint: not one per file of a long load
 
 
