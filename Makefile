@@ -46,8 +46,9 @@ test: install browser
 	$(BIN)/lint-imports
 	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q
 
+BENCH_VARIANTS ?= pipeline,bare,pandas
 bench: install
-	$(BIN)/python -m benchmarks.movements --rows $(ROWS)
+	$(BIN)/python -m benchmarks.movements --rows $(ROWS) --variants $(BENCH_VARIANTS)
 
 # Mutation testing (issue 15): plant small bugs in the modules that decide what is published and
 # count those a test catches. Slow (a benchmark-like job), never part of `make test`. Config:

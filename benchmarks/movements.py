@@ -1,33 +1,28 @@
-"""Benchmark: the pipeline's load + build + validate against the same load and GROUP BY in bare DuckDB.
+"""Benchmark: the pipeline against bare DuckDB and a plain pandas script, on the same extracts.
 
 Each variant runs in its own process (so peak memory is its own), on the same synthetic
 Migraciones extract, in one invocation; figures are reported as ratios because these machines
-are shared and noisy. Run: `make bench` (ROWS=10000000 by default).
+are shared and noisy (CPU seconds, which count every thread, are the steadier measure there).
+The pipeline then loads one more month onto the years it loaded and rebuilds the table: the
+cost of a monthly delivery, as a share of the full load. Run: `make bench` (ROWS=10000000 by
+default; BENCH_VARIANTS=pipeline,bare to leave pandas out).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / ".data"
-DIMS = ["direction", "sex", "age", "nationality"]
-REQUEST = {
-    "id": "bench-movements", "paragraph": "40(a)", "title": {"en": "Movements", "es": "Movimientos"},
-    "asks": "The volume and nature of migratory movements to and from the State party",
-    "source": "migraciones-movements", "breakdowns": DIMS,
-    "measure": {"kind": "count", "unit": "PS", "what": {"en": "movements", "es": "movimientos"}},
-    "period": {"from": "convention-in-force", "frequency": "year"},
-}
+NAMES = {"pipeline": "pipeline", "bare": "bare DuckDB SQL", "pandas": "pandas (chunked)"}
 
 
 def extract_dir(rows: int, seed: int) -> Path:
@@ -42,85 +37,98 @@ def extract_dir(rows: int, seed: int) -> Path:
     return folder
 
 
-def run_pipeline(landing: Path, db: Path) -> dict:
-    from validators.spec.lint import load_catalogue
-    from validators.spec.model import Request
-    from validators.checks import TableContext, validate_table
-    from warehouse.cube import build_cube
-    from warehouse.db import connect
-    from warehouse.load import load_source
+def month_file(rows: int, seed: int) -> Path:
+    """January 2026 as Migraciones would deliver it: a twelfth of a year of the same volume."""
+    path = DATA / f"month-{rows}-{seed}.csv"
+    if not path.exists():
+        from warehouse.samples.movements import write_movements
 
-    cat, _ = load_catalogue(ROOT / "specs")
-    source = cat.sources["migraciones-movements"]
-    shown = cat.files[("sources", source.id)]
-    req = Request.model_validate(REQUEST)
-    con = connect(db)
-    t0 = time.perf_counter()
-    loads = load_source(con, source, landing, cat.codelists, shown, cat.hashes[shown], "bench-key")
-    t1 = time.perf_counter()
-    info = build_cube(con, req, source, cat.codelists, date(2025, 12, 31))
-    table = con.execute(f"SELECT * FROM {info.table}").df()
-    t2 = time.perf_counter()
-    findings = validate_table(TableContext(req, source, cat.codelists, info.expected, info.covered), table).all_findings
-    t3 = time.perf_counter()
-    return {"load_s": t1 - t0, "build_s": t2 - t1, "validate_s": t3 - t2, "total_s": t3 - t0,
-            "rows_read": sum(f.rows_read for f in loads), "rows_loaded": sum(f.rows_loaded for f in loads),
-            "rows_quarantined": sum(f.rows_quarantined for f in loads), "cube_rows": info.rows,
-            "errors": sum(f.severity == "error" for f in findings)}
+        with tempfile.TemporaryDirectory() as tmp:
+            year = write_movements(Path(tmp), rows=max(rows // 20, 12), seed=seed + 1, start_year=2026,
+                                   end_year=2026)[0]
+            with year.open("rb") as src, path.open("wb") as out:
+                out.write(src.readline())
+                out.writelines(line for line in src if line.split(b";", 2)[1:2] and
+                               line.split(b";", 2)[1].endswith(b"/01/2026"))
+    return path
 
 
-def run_bare(landing: Path, db: Path) -> dict:
-    """The same work as plain SQL: typed read_csv into a table, then GROUP BY CUBE of the same dims."""
-    import duckdb
+def child(part: str, landing: Path, db: Path, month: Path | None) -> dict:
+    from benchmarks.variants import VARIANTS
 
-    con = duckdb.connect(str(db))
-    t0 = time.perf_counter()
-    con.execute(f"""CREATE TABLE m AS SELECT * FROM read_csv('{landing}/migraciones/*.csv', delim=';',
-        header=true, encoding='latin-1', ignore_errors=true, dateformat='%d/%m/%Y', types={{
-        'FECHA_MOVIMIENTO': 'DATE', 'FECHA_NACIMIENTO': 'DATE', 'OCUPACION': 'VARCHAR'}})""")
-    t1 = time.perf_counter()
-    con.execute("""CREATE TABLE c AS SELECT year(FECHA_MOVIMIENTO) AS y, TIPO_MOVIMIENTO, SEXO,
-        date_sub('year', FECHA_NACIMIENTO, FECHA_MOVIMIENTO) // 5 AS age5, NACIONALIDAD, count(*) AS n
-        FROM m GROUP BY y, CUBE(TIPO_MOVIMIENTO, SEXO, age5, NACIONALIDAD)""")
-    t2 = time.perf_counter()
-    return {"load_s": t1 - t0, "build_s": t2 - t1, "total_s": t2 - t0,
-            "rows_loaded": con.execute("SELECT count(*) FROM m").fetchone()[0]}
-
-
-def child(part: str, landing: Path, db: Path) -> dict:
-    result = (run_pipeline if part == "pipeline" else run_bare)(landing, db)
+    result = VARIANTS[part](landing, db, month)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
 
-def measure(part: str, landing: Path) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.movements", "--child", part,
-                               "--landing", str(landing), "--db", f"{tmp}/{part}.duckdb"],
-                              capture_output=True, text=True, cwd=ROOT, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def measure(part: str, landing: Path, month: Path | None) -> dict:
+    with tempfile.TemporaryDirectory(dir=DATA) as tmp:
+        cmd = [sys.executable, "-m", "benchmarks.movements", "--child", part, "--landing", str(landing),
+               "--db", f"{tmp}/{part}.duckdb"] + (["--month", str(month)] if month else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode:
+            raise SystemExit(f"{part} failed:\n{proc.stderr[-3000:]}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        result["disk_mb"] = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file()) / 2**20
+    return result
+
+
+def total(r: dict, cpu: bool = False) -> float:
+    suffix = "_cpu_s" if cpu else "_s"
+    return sum(r.get(stage + suffix, 0.0) for stage in ("load", "build", "validate"))
+
+
+def made(r: dict, cpu: bool = False) -> float:
+    """Load and build only: the work the other variants do too (they validate nothing)."""
+    suffix = "_cpu_s" if cpu else "_s"
+    return r["load" + suffix] + r["build" + suffix]
+
+
+def report(rows: int, seed: int, results: dict[str, dict]) -> list[str]:
+    pipe = results.get("pipeline", {})
+    lines = [f"rows: {rows:,} movement records (seed {seed}) on {os.cpu_count()} cores"
+             + (f", {pipe['rows_quarantined']:,} quarantined" if pipe else "")]
+    lines.append(f"{'':17}{'load':>8}{'build':>8}{'valid.':>8}{'total':>8}{'cpu':>8}{'peak MB':>9}")
+    for part, r in results.items():
+        lines.append(f"{NAMES[part]:17}{r['load_s']:8.1f}{r['build_s']:8.1f}{r.get('validate_s', 0):8.1f}"
+                     f"{total(r):8.1f}{total(r, cpu=True):8.1f}{r['peak_rss_mb']:9.0f}")
+    for other in ("bare", "pandas"):
+        if pipe and other in results:
+            o = results[other]
+            lines.append(f"pipeline / {other}: load+build time {made(pipe) / made(o):.2f}x (cpu "
+                         f"{made(pipe, True) / made(o, True):.2f}x), with validation {total(pipe) / total(o):.2f}x, "
+                         f"peak memory {pipe['peak_rss_mb'] / o['peak_rss_mb']:.2f}x")
+    if "month_load_s" in pipe:
+        month = pipe["month_load_s"] + pipe["month_build_s"]
+        lines.append(f"one month appended ({pipe['month_rows']:,} rows): load {pipe['month_load_s']:.2f} s + rebuild "
+                     f"{pipe['month_build_s']:.2f} s = {month / pipe['load_s']:.1%} of the full load")
+    if pipe:
+        lines.append(f"warehouse on disk: {pipe['disk_mb']:,.0f} MB; cube rows {pipe['cube_rows']:,}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument("--child", choices=["pipeline", "bare"])
+    parser.add_argument("--variants", default="pipeline,bare,pandas")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--child", choices=list(NAMES))
     parser.add_argument("--landing", type=Path)
     parser.add_argument("--db", type=Path)
+    parser.add_argument("--month", type=Path)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.landing, args.db)))
+        print(json.dumps(child(args.child, args.landing, args.db, args.month)))
         return 0
     landing = extract_dir(args.rows, args.seed)
-    bare = measure("bare", landing)
-    pipe = measure("pipeline", landing)
-    print(f"rows: {args.rows:,} movement records (seed {args.seed}), {pipe['rows_quarantined']:,} quarantined")
-    for name, r in (("bare DuckDB SQL", bare), ("pipeline", pipe)):
-        print(f"{name:16} load {r['load_s']:7.2f} s  build {r['build_s']:6.2f} s  "
-              f"validate {r.get('validate_s', 0):5.2f} s  total {r['total_s']:7.2f} s  peak {r['peak_rss_mb']:7.0f} MB")
-    print(f"ratio pipeline / bare: time {pipe['total_s'] / bare['total_s']:.2f}x, "
-          f"peak memory {pipe['peak_rss_mb'] / bare['peak_rss_mb']:.2f}x; cube rows {pipe['cube_rows']:,}")
+    month = month_file(args.rows, args.seed)
+    results = {part: measure(part, landing, month if part == "pipeline" else None)
+               for part in args.variants.split(",")}
+    lines = report(args.rows, args.seed, results)
+    print("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps({"rows": args.rows, "results": results}, indent=1))
     return 0
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -173,8 +174,12 @@ def _run(reference, request, specs: Path, landing: Path, db: Path, outputs: Path
     out.print(f"fulfil: edition {reference} (Prefect flow; a temporary local server starts if none is set)")
     state = None
     try:
-        state = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
-                       outputs=str(outputs), requests=request or None, allow_shrink=allow_shrink, return_state=True)
+        from flows import progress
+
+        with progress.shown(err):
+            state = fulfil(reference_date=reference, specs=str(specs), landing=str(landing), db=str(db),
+                           outputs=str(outputs), requests=request or None, allow_shrink=allow_shrink,
+                           return_state=True)
         result = state.result(raise_on_failure=False)
     except Exception as exc:  # noqa: BLE001 - the flow could not even start: the same messages apply
         result = exc
@@ -201,16 +206,21 @@ def _run(reference, request, specs: Path, landing: Path, db: Path, outputs: Path
         raise typer.Exit(2)
 
 
-def _print_summary(edition: Path) -> None:
+def _print_summary(edition: Path, console: Console = out) -> None:
+    """One line per request, readable in an 80-column terminal (paragraph lists wrap in their column)."""
     manifest = json.loads((edition / "manifest.json").read_text())
-    table = Table(title=f"Edition {manifest['edition']} -> {edition}")
-    for col in ("request", "paragraph", "status", "rows", "published", "errors", "warnings"):
-        table.add_column(col)
+    console.print(f"Edition {manifest['edition']} -> {edition}", markup=False, soft_wrap=True)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), collapse_padding=True)
+    table.add_column("request", no_wrap=True, min_width=10)
+    table.add_column("para.", min_width=5, max_width=12)
+    table.add_column("status", no_wrap=True)
+    for col in ("rows", "pub.", "err", "warn"):
+        table.add_column(col, justify="right", no_wrap=True)
     for rid, info in manifest["requests"].items():
-        table.add_row(rid, ", ".join(info["paragraph"]), info["fulfilment"]["status"], str(info["rows"]),
+        table.add_row(rid, " ".join(info["paragraph"]), info["fulfilment"]["status"], str(info["rows"]),
                       "yes" if info["published"] else "NO", str(info["errors"]), str(info["warnings"]))
-    out.print(table)
-    out.print("counts: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()))
+    console.print(table)
+    console.print("counts: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()))
 
 
 @app.command()

@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.tasks import exponential_backoff
 
+from flows import progress
 from flows.settings import Settings, default_reference
 from validators.checks import TableContext, TableValidation, freshness_findings, validate_table
 from validators.decisions import (decide, failed_requests, load_blockers, reconciliation_by_source,
@@ -32,6 +33,7 @@ from validators.outcome import (
     statuses_markdown,
 )
 from validators.publish import build_manifest, publish_edition, published_columns, request_entry
+from validators.quiet import captured_stdout
 from validators.spec.catalogue import Catalogue
 from validators.spec.findings import Finding
 from validators.spec.lint import load_catalogue
@@ -95,7 +97,11 @@ def validate(ctx: TableContext, table) -> TableValidation:
 
 @task(name="disclosure-control", cache_policy=NO_CACHE)
 def disclosure_control(tables, cat: Catalogue):
-    return protect_edition(tables, cat.requests, cat.codelists)
+    with captured_stdout() as solver:  # HiGHS prints a licence banner on fd 1 for each solver it makes
+        protected = protect_edition(tables, cat.requests, cat.codelists)
+    if solver.text.strip():
+        get_run_logger().debug("solver output (kept off the terminal): %s", solver.text.strip()[-2000:])
+    return protected
 
 
 @task(name="source-freshness", cache_policy=NO_CACHE)
@@ -170,16 +176,20 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
     findings: list[Finding] = []
     load_errors: list[Finding] = []
     source_errors: dict[str, list[str]] = {}
+    loading = progress.begin("load sources", len(source_ids))
     for source_id in source_ids:
         loads = load_source(s.db, cat, source_id, s.landing, s.key_file, guards)
         log_loads(logger, loads)
         load_errors += pipeline.load_error_findings(loads)
         source_errors[source_id] = [f"{f.file}: {f.error}" for f in loads if f.error]
         findings += pipeline.load_note_findings(loads)
+        loading.advance(source_id)
+    loading.finish()
     findings += load_errors
     stale = source_freshness(s.db, cat, source_ids, reference)
     findings += stale + quarantine(s.db, cat, source_ids)
     tables, entries, fulfilments, gx_findings, gx_results, rows, reconciled = {}, {}, {}, [], {}, [], {}
+    building = progress.begin("build + validate", len(wanted))
     for request_id in wanted:
         req = cat.requests[request_id]
         info, table = build_table(s.db, cat, request_id, reference)
@@ -206,7 +216,11 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
         log = logger.error if decision.fulfilment.status == "failed" else logger.info
         log("%s: %s (%s rows, %s errors)%s", request_id, decision.fulfilment.status, info.rows, decision.errors,
             f": {reason}" if reason else "")
+        building.advance(request_id)
+    building.finish()
+    protecting = progress.begin("protect", 1)
     tables, disclosure = disclosure_control(tables, cat)
+    protecting.finish()
     for request_id, applied in disclosure.items():
         entries[request_id]["disclosure"] = applied
     findings += disclosure_findings(disclosure) + gx_findings
@@ -215,7 +229,9 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
     manifest = build_manifest(edition, run_id, inputs(s.db, source_ids), dict(cat.hashes), entries, fulfilments,
                               {"stale_sources": {f.spec: f.message for f in stale},
                                "reconciliation": reconciliation_by_source(reconciled)})
+    publishing = progress.begin("publish", 1)
     folder = publish(s.outputs, edition, run_id, tables, findings, manifest, cat, gx_results, s.sdmx_agency)
+    publishing.finish()
     logger.info("published %s: %s", folder, manifest["counts"])
     result = {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments),
               "failed_sources": sorted(k for k, v in source_errors.items() if v)}

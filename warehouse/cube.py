@@ -19,6 +19,7 @@ from validators.spec.findings import Finding
 from validators.spec.model import TOTAL, Codelist, Request, Source
 from validators.spec.periods import expected_periods, period_end, resolve_start
 
+from .counts import counts_sql, loaded_files
 from .db import Params, cube_table, quote, raw_table, run_bound
 from .keys import duplicate_findings, find_duplicates, resolved_sql
 from .loadsql import raw_table_ddl
@@ -147,10 +148,15 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     built = covered + [p for p in provisional if p not in covered]
     periods = "[" + ", ".join(bind(p) for p in built) + "]" if built else "[]::VARCHAR[]"
     partial = "[" + ", ".join(bind(p) for p in provisional) + "]" if provisional else "[]::VARCHAR[]"
-    base = (f"SELECT {period_sql(source.period_column, req.period.frequency)} AS time_period"
-            + "".join(f", {e} AS {n}" for e, n in zip(exprs, names))
-            + (f", {quote(source.value_column)} AS _v, {_flag(source)} AS _flag" if source.kind == "aggregate" else "")
-            + f" FROM {resolved_sql(source, where)} AS r WHERE TRUE")
+
+    def base_for(file: str | None) -> str:
+        """The request's rows, coded (of one loaded file only, for its per-file counts)."""
+        scope = where + ([f"_file = {bind(file)}"] if file is not None else [])
+        return (f"SELECT {period_sql(source.period_column, req.period.frequency)} AS time_period"
+                + "".join(f", {e} AS {n}" for e, n in zip(exprs, names))
+                + (f", {quote(source.value_column)} AS _v, {_flag(source)} AS _flag" if source.kind == "aggregate" else "")
+                + f" FROM {resolved_sql(source, scope)} AS r WHERE TRUE")
+    base = base_for(None)
     status = bind("E" if source.estimate else "A")
     unit = bind(req.measure.unit)
     table = cube_table(req.id)
@@ -159,7 +165,12 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     if source.kind == "aggregate":
         sql = _aggregate_sql(req, source, codelists, base, names, periods, bind)
     else:
-        sql = _microdata_sql(req, dims, codelists, base, names, periods, bind)
+        files = None if snap else loaded_files(con, source)
+        if files is not None:  # the warehouse's own load: count each file once, sum the counts
+            counted = counts_sql(con, req.id, source, files, base_for, names, bind.values, bind)
+            sql = _microdata_sql(req, dims, codelists, counted, names, periods, bind, "sum(_n)")
+        else:
+            sql = _microdata_sql(req, dims, codelists, base, names, periods, bind)
     run_bound(con, f"""CREATE OR REPLACE TABLE {table} AS
         SELECT c.* EXCLUDE (_withheld) REPLACE (CAST(obs_value AS {value_type}) AS obs_value), {unit} AS unit_measure,
                CASE WHEN obs_value IS NULL AND NOT _withheld THEN 'M'
@@ -186,12 +197,13 @@ def _grouping_sets(combos: list[list[str]]) -> list[tuple[str, ...]]:
     return list(sets)
 
 
-def _microdata_sql(req: Request, dims, codelists, base: str, names: list[str], periods: str, bind) -> str:
+def _microdata_sql(req: Request, dims, codelists, base: str, names: list[str], periods: str, bind,
+                   measure: str = "count(*)") -> str:
     totals = ", ".join(f"CASE WHEN GROUPING({n}) = 1 THEN '{TOTAL}' ELSE {n} END AS {n}" for n in names)
     combos = [[quote(d) for d in combo] for combo in req.combinations()]
     sets = ", ".join("(" + ", ".join(s) + ")" for s in _grouping_sets(combos))
     group = f"time_period, GROUPING SETS ({sets})" if names else "time_period"
-    agg = (f"SELECT time_period{', ' + totals if names else ''}, count(*) AS obs_value FROM base "
+    agg = (f"SELECT time_period{', ' + totals if names else ''}, {measure} AS obs_value FROM base "
            f"WHERE list_contains({periods}, time_period) GROUP BY {group}")
     domains = {}
     for (dim, codelist_id), n in zip(dims, names):

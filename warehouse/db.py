@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from importlib.resources import files
@@ -21,10 +22,24 @@ def busy_message(db_path: Path, error: str) -> str:
             f"Wait for that run to finish (or stop it), then try again.")
 
 
+MEMORY_LIMIT = "1GB"  # LOIPR_DUCKDB_MEMORY overrides; beyond it DuckDB spills to `<db>.tmp/`
+CHECKPOINT = "1GB"    # WAL size that triggers a checkpoint: not one per file of a long load
+
+
+def settings(db_path: Path) -> dict[str, str]:
+    """DuckDB's settings for the warehouse: bounded memory, spilling next to the file.
+
+    DuckDB's own default takes 80% of the machine's memory before it spills; a warehouse of twenty
+    years of movements would then grow with the rows instead of staying near its working set."""
+    return {"memory_limit": os.environ.get("LOIPR_DUCKDB_MEMORY") or MEMORY_LIMIT,
+            "temp_directory": str(db_path.with_name(db_path.name + ".tmp")),
+            "checkpoint_threshold": CHECKPOINT}
+
+
 def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only)
+        con = duckdb.connect(str(db_path), read_only=read_only, config=settings(db_path))
     except duckdb.IOException as err:
         if "lock" in str(err).lower():
             raise WarehouseBusy(busy_message(db_path, str(err))) from None

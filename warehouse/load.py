@@ -49,6 +49,26 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def known_shas(con: duckdb.DuckDBPyConnection, source_id: str, files: dict[str, Path]) -> dict[str, str]:
+    """Each file's sha256: hashed again only when its size or modification time changed.
+
+    The stat is taken before hashing, so a file rewritten while it is hashed is hashed again next time."""
+    known = {f: (size, mtime, sha) for f, size, mtime, sha in con.execute(
+        "SELECT file, size, mtime_ns, sha256 FROM file_stat WHERE source = ?", [source_id]).fetchall()}
+    out, fresh = {}, []
+    for rel, path in files.items():
+        st = path.stat()
+        size, mtime, sha = known.get(rel, (None, None, None))
+        if (size, mtime) == (st.st_size, st.st_mtime_ns):
+            out[rel] = sha
+        else:
+            out[rel] = file_sha256(path)
+            fresh.append((source_id, rel, st.st_size, st.st_mtime_ns, out[rel]))
+    if fresh:
+        con.executemany("INSERT OR REPLACE INTO file_stat VALUES (?, ?, ?, ?, ?)", fresh)
+    return out
+
+
 def pseudonym_key(key_file: Path) -> str:
     """The keyed-hash secret: LOIPR_PSEUDONYM_KEY, else a key file made once (git-ignored)."""
     if os.environ.get("LOIPR_PSEUDONYM_KEY"):
@@ -124,7 +144,8 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
               codelists: dict[str, Codelist], spec_file: str, spec_hash: str, key: str,
               sha: str | None = None, guards: LoadGuards = LoadGuards(), today: date | None = None) -> FileLoad:
     sha = sha or file_sha256(path)
-    done = con.execute("SELECT sha256 FROM load_log WHERE source = ? AND file = ?", [source.id, rel]).fetchone()
+    done = next(iter(con.execute("SELECT sha256 FROM load_log WHERE source = ? AND file = ?",
+                                 [source.id, rel]).fetchall()), None)
     if done and done[0] == sha:
         counts = con.execute("SELECT rows_read, rows_loaded, rows_quarantined FROM load_log "
                              "WHERE source = ? AND file = ?", [source.id, rel]).fetchone()
@@ -144,15 +165,23 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
     sql = build_load_sql(source, staged.headers, codelists, spec_file, bounds)
     params = {k: (key if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
     params.update({"source": source.id, "file": rel})
-    con.execute("BEGIN")
+    try:  # (DuckDB registers an Arrow table only once every earlier result is fetched to the end)
+        # The passes that read the staged text write only temporary tables: they run before the
+        # file's transaction, which then holds just the writes to the warehouse.
+        _create_recode_tables(con, sql.recodes)
+        for statement in sql.maps:
+            con.execute(statement)
+        if sql.dupkeys:
+            con.execute(sql.dupkeys)
+        run_bound(con, sql.checked, params)
+        con.execute("BEGIN")
+    except Exception:
+        _drop_staging(con)
+        raise
     try:
         if done:  # only a file loaded before has rows to replace (avoids a scan of the raw table)
             _forget_file(con, source, rel)
         con.execute(sql.create_raw)
-        _create_recode_tables(con, sql.recodes)
-        for statement in sql.maps:
-            con.execute(statement)
-        run_bound(con, sql.checked, params)
         run_bound(con, sql.quarantine, params)
         loaded = run_bound(con, sql.insert, params).fetchone()[0]  # INSERT returns the rows it inserted
         reject_msg = KINDS["unreadable_row"].template.split("{value}")[0]
@@ -172,8 +201,13 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("DROP TABLE IF EXISTS _checked; DROP VIEW IF EXISTS _stage; DROP TABLE IF EXISTS _stage_in")
+        _drop_staging(con)
     return FileLoad(source.id, rel, sha, read, loaded, bad_rows, note=note)
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE IF EXISTS _checked; DROP TABLE IF EXISTS _dupkeys; DROP VIEW IF EXISTS _stage; "
+                "DROP VIEW IF EXISTS _stage_text; DROP TABLE IF EXISTS _stage_in")
 
 
 def _replacement(con: duckdb.DuckDBPyConnection, source: Source, rel: str, done: tuple | None, now: int,
@@ -182,7 +216,7 @@ def _replacement(con: duckdb.DuckDBPyConnection, source: Source, rel: str, done:
     if not done:
         return None
     before, total = con.execute("SELECT sum(rows_loaded) FILTER (WHERE file = ?), sum(rows_loaded) FROM load_log "
-                                "WHERE source = ?", [rel, source.id]).fetchone()
+                                "WHERE source = ?", [rel, source.id]).fetchall()[0]
     return replacement_note(source, rel, int(before or 0), now, int(total or 0), guards.allow_shrink)
 
 
@@ -202,7 +236,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, c
 def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
                  spec_file: str, spec_hash: str, key: str, guards: LoadGuards, today: date | None) -> list[FileLoad]:
     files = {str(p.relative_to(landing.resolve())): p for p in source_files(source, landing, guards.allow_symlinks)}
-    shas = {rel: file_sha256(p) for rel, p in files.items()}
+    shas = known_shas(con, source.id, files)
     twins = duplicates(shas)
     loaded = dict(con.execute("SELECT file, rows_loaded FROM load_log WHERE source = ?", [source.id]).fetchall())
     note = removal_note(source, landing, {f: n for f, n in loaded.items() if f not in twins},

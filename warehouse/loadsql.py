@@ -59,13 +59,14 @@ def bounded(error: str, value: str, bounds: RowBounds | None, p: Params) -> str:
 
 @dataclass
 class LoadSQL:
-    checked: str                       # CREATE TEMP TABLE _checked AS ...
+    checked: str                       # CREATE TEMP TABLE _checked AS ... (only the rows that break a rule or share a key)
     quarantine: str                    # INSERT INTO quarantine ... (all columns' failures)
-    insert: str                        # INSERT INTO raw_<source> ... (clean rows only)
+    insert: str                        # INSERT INTO raw_<source> ... (clean rows only, typed in the same pass)
     create_raw: str                    # CREATE TABLE IF NOT EXISTS raw_<source>
     params: dict[str, object] = field(default_factory=dict)
     recodes: list[tuple[str, str, str]] = field(default_factory=list)  # (temp table, LABEL, code)
     maps: list[str] = field(default_factory=list)  # CREATE TEMP TABLE _map_<n>: label as read -> code
+    dupkeys: str | None = None         # CREATE TEMP TABLE _dupkeys: record keys given by more than one row
 
 
 def _message(rule: str, p: Params, **known: str) -> str:
@@ -164,24 +165,29 @@ def recode_rows(col: Column, codelists: dict[str, Codelist]) -> list[tuple[str, 
 
 def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelist], spec_file: str,
                    bounds: RowBounds | None = None) -> LoadSQL:
+    """Three passes over the staged text, none of which keeps a copy of every row.
+
+    `_dupkeys` groups the record keys (one column, a hash aggregate); `_checked` holds only the rows
+    that break a rule or share a key, with their text and rules; the insert types every row once
+    more and keeps those not quarantined. Pseudonyms (sha256) are computed in the insert only.
+    """
     index = {h: i for i, h in enumerate(headers)}
     p = Params()
-    inner, outer, errors, joins, recodes, maps = ["s._row"], ["*"], [], [], [], []
     kept = [c for c in src.columns if c.personal != "drop"]  # dropped columns are never read
+    exprs_of, errors, joins, recodes, maps, outer, messages = {}, {}, {}, [], [], [], []
     for n, col in enumerate(kept):
         alias = f"r{n}"
-        exprs, error = column_exprs(col, src, index, p, alias, bounds)
+        exprs_of[col.name], errors[col.name] = column_exprs(col, src, index, p, alias, bounds)
         if col.type == "code":
             # Labels are folded once per distinct label (a handful), not once per row; the row
             # query then hash-joins on the label exactly as written.
             c = f"c{index[col.source]}"
             maps.append(f"CREATE OR REPLACE TEMP TABLE _map_{n} AS SELECT d.{c} AS raw, r.code FROM "
-                        f"(SELECT DISTINCT {c} FROM _stage) d LEFT JOIN _recode_{n} r "
+                        f"(SELECT DISTINCT {c} FROM _stage_text) d LEFT JOIN _recode_{n} r "
                         f"ON r.label = upper(strip_accents(trim(d.{c})))")
-            joins.append(f"LEFT JOIN _map_{n} {alias} ON {alias}.raw = s.{c}")
+            joins[col.name] = f"LEFT JOIN _map_{n} {alias} ON {alias}.raw = s.{c}"
             recodes.extend((f"_recode_{n}", label, code) for _, label, code in recode_rows(col, codelists))
-        inner += [f"{e} AS {quote(name)}" for name, e in exprs.items()]
-        outer.append(f"{error} AS {quote('e_' + col.name)}")
+        outer.append(f"{errors[col.name]} AS {quote('e_' + col.name)}")
         formats = ", ".join(col.formats) or "ISO (YYYY-MM-DD)"
         period = bounds.period[2] if bounds and bounds.period else ""
         load_day = bounds.load_date.isoformat() if bounds else ""
@@ -189,37 +195,65 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
                            spec=spec_file, at=col.age_at or "", load_date=load_day, period=period)
                for r in ROW_RULES}
         case = " ".join(f"WHEN '{r}' THEN {m}" for r, m in msg.items())
-        errors.append(f"SELECT $source, $file, _row, {p.bind(col.source)}, t, rule, CASE rule {case} END "
-                      f"FROM (SELECT _row, {quote('t_' + col.name)} AS t, {quote('e_' + col.name)} AS rule "
-                      f"FROM _checked WHERE {quote('e_' + col.name)} IS NOT NULL)")
+        messages.append(f"SELECT $source, $file, _row, {p.bind(col.source)}, t, rule, CASE rule {case} END "
+                        f"FROM (SELECT _row, {quote('t_' + col.name)} AS t, {quote('e_' + col.name)} AS rule "
+                        f"FROM _checked WHERE {quote('e_' + col.name)} IS NOT NULL)")
+
+    def typed(names: list[str], hashed: bool = True, numbered: bool = True) -> str:
+        """The staged rows with the named columns' expressions (and only the joins they need)."""
+        cols = [c for c in kept if c.name in names]
+        exprs = [f"{e} AS {quote(name)}" for c in cols for name, e in exprs_of[c.name].items()
+                 if hashed or not (c.personal == "pseudonymise" and name.startswith("v_"))]
+        rows, stage = ("s._row, ", "_stage") if numbered else ("", "_stage_text")
+        return f"SELECT {rows}{', '.join(exprs)} FROM {stage} s {' '.join(joins[c.name] for c in cols if c.name in joins)}"
+
+    every = [c.name for c in kept]
     clean = " AND ".join(quote("e_" + c.name) + " IS NULL" for c in kept) or "TRUE"
-    first, dup_error = duplicate_sql(src, kept, clean, p)
-    checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM (SELECT {', '.join(outer)} FROM "
-               f"(SELECT {', '.join(inner)} FROM _stage s {' '.join(joins)}))")
-    quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(errors + dup_error)
-    if dup_error:
-        clean += " AND (_first IS NULL OR _first = _row)"
+    keys = [c for c in kept if c.name in src.record_key] if src.kind == "microdata" else []
+    key_exprs = [dup_key(c) for c in keys]
+    first, dup_error = duplicate_sql(src, keys, key_exprs, clean, p)
+    flagged = f"SELECT {', '.join(outer)}, * FROM ({typed(every, hashed=False)})"
+    dupkeys = None
+    if keys:
+        dupkeys = (f"CREATE OR REPLACE TEMP TABLE _dupkeys AS SELECT "
+                   f"{', '.join(f'{k} AS k{i}' for i, k in enumerate(key_exprs))}, true AS _shared "
+                   f"FROM ({typed([c.name for c in keys], hashed=False, numbered=False)}) GROUP BY ALL HAVING count(*) > 1")
+        on = " AND ".join(f"d.k{i} = {k}" for i, k in enumerate(key_exprs))
+        flagged = f"SELECT x.* FROM ({flagged}) x LEFT JOIN _dupkeys d ON {on} WHERE NOT ({clean}) OR d._shared"
+    else:
+        flagged = f"SELECT * FROM ({flagged}) WHERE NOT ({clean})"
+    checked = f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM ({flagged})"
+    quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(messages + dup_error)
+    kept_rows = clean + (" AND (_first IS NULL OR _first = _row)" if dup_error else "")
     raw = quote("raw_" + src.id.replace("-", "_"))
     values = [quote("v_" + c.name) for c in kept]
     # a suppressed cell ("<5") keeps its token as a flag; its value stays NULL
     flags = [f"CASE WHEN {quote('v_' + c.name)} IS NULL THEN {quote('t_' + c.name)} END"
              for c in kept if c.suppressed]
-    insert = f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, _row FROM _checked WHERE {clean}"
-    return LoadSQL(checked, quarantine, insert, raw_table_ddl(src), p.values, recodes, maps)
+    insert = (f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, _row FROM ({typed(every)}) "
+              f"WHERE _row NOT IN (SELECT _row FROM _checked WHERE NOT ({kept_rows}))")
+    return LoadSQL(checked, quarantine, insert, raw_table_ddl(src), p.values, recodes, maps, dupkeys)
 
 
-def duplicate_sql(src: Source, kept: list[Column], clean: str, p: Params) -> tuple[str, list[str]]:
+def dup_key(col: Column) -> str:
+    """What makes two rows' keys equal: the typed value, or for a pseudonym the text it hashes
+    (equal text, equal hash), so that grouping needs no sha256 of every row."""
+    if col.personal == "pseudonymise":
+        return f"coalesce({quote('t_' + col.name)}, '')"
+    return quote("v_" + col.name)
+
+
+def duplicate_sql(src: Source, keys: list[Column], key_exprs: list[str], clean: str,
+                  p: Params) -> tuple[str, list[str]]:
     """Microdata `record_key`: `_first` is the first clean row with the same key; later ones are quarantined.
 
     The message names the row of the first occurrence, never the key's value (it may identify a person).
     """
-    keys = [c for c in kept if c.name in src.record_key]
-    if src.kind != "microdata" or not keys:
+    if not keys:
         return "", []
-    values = [quote("v_" + c.name) for c in keys]
-    present = " AND ".join(f"{v} IS NOT NULL" for v in values)
+    present = " AND ".join(f"{k} IS NOT NULL" for k in key_exprs)
     first = (f", CASE WHEN {clean} AND {present} THEN min(_row) OVER (PARTITION BY ({clean}), "
-             f"{', '.join(values)}) END AS _first")
+             f"{', '.join(key_exprs)}) END AS _first")
     head, _, tail = KINDS["duplicate_record"].template.replace(
         "{col}", ", ".join(c.source for c in keys)).partition("{first}")
     error = (f"SELECT $source, $file, _row, {p.bind(', '.join(c.source for c in keys))}, NULL, 'duplicate_record', "

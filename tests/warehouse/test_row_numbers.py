@@ -42,3 +42,14 @@ def test_rejects_at_the_first_and_last_lines(tmp_path):
         assert [int(n) for n, _ in rows] == [r for _, r in rows] == list(range(4, 59))
     finally:
         BAD = saved
+
+
+def test_many_rejects_number_rows_by_a_join_and_give_the_same_numbers(tmp_path, monkeypatch):
+    from warehouse.readers import csv as csv_reader
+
+    monkeypatch.setattr(csv_reader, "CASE_SHIFTS", 3)  # more rejects than a CASE takes: the ASOF join
+    con = duckdb.connect()
+    staged = stage_file(con, _extract(tmp_path / "f.csv"), SOURCE)
+    rows = con.execute("SELECT c0, _row FROM _stage ORDER BY _row").fetchall()
+    assert [int(n) for n, _ in rows] == [r for _, r in rows]
+    assert len(rows) == 59 - len(BAD) and staged.rows == len(rows)

@@ -40,13 +40,14 @@ def total_comparisons(df: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
         parts = parts[parts["_codes"] == parts["_full"]]
         totals = frame[(frame[dim] == TOTAL) & frame["obs_value"].notna()]
         merged = totals.merge(parts, on=others, suffixes=("", "_parts"))
-        for _, row in merged.iterrows():
-            where = ", ".join(f"{c}={row[c]}" for c in key_columns(dims))
-            span = (f"{row['_lo_parts']:g}" if row["_lo_parts"] == row["_hi_parts"]
-                    else f"between {row['_lo_parts']:g} and {row['_hi_parts']:g}")
-            bad = row["obs_value"] < row["_lo_parts"] or row["obs_value"] > row["_hi_parts"]
-            out.append({"_idx": row["_idx"], "column": dim, "value": row["obs_value"], "match": not bad,
-                        "detail": f"total over {dim} is {row['obs_value']:g} but its parts add up to {span} ({where})"})
+        # column by column, not row by row: a cube of 250,000 cells is compared in a second, not minutes
+        keys = zip(*(merged[c].tolist() for c in key_columns(dims)))
+        for idx, value, lo, hi, key in zip(merged["_idx"].tolist(), merged["obs_value"].tolist(),
+                                           merged["_lo_parts"].tolist(), merged["_hi_parts"].tolist(), keys):
+            where = ", ".join(f"{c}={v}" for c, v in zip(key_columns(dims), key))
+            span = f"{lo:g}" if lo == hi else f"between {lo:g} and {hi:g}"
+            out.append({"_idx": idx, "column": dim, "value": value, "match": not (value < lo or value > hi),
+                        "detail": f"total over {dim} is {value:g} but its parts add up to {span} ({where})"})
     return pd.DataFrame(out, columns=["_idx", "column", "value", "match", "detail"])
 
 

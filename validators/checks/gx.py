@@ -33,6 +33,10 @@ def gx_context():
 
     import great_expectations as gx
 
+    # GX's child loggers may carry their own level (its INFO line about a temporary docs folder
+    # reached the office's terminal): quiet each one, not only the parent.
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
+        logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}

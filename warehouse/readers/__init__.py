@@ -1,4 +1,5 @@
-"""Read one extract file, as text, into `_stage` (columns c0..cN, `_row`: record number, header = 1).
+"""Read one extract file, as text, into `_stage` (columns c0..cN, `_row`: record number, header = 1)
+and `_stage_text` (the same columns without `_row`, for passes that need no record number).
 
 Every cell stays text here: types are applied by the load SQL, so a bad value becomes a
 quarantine row with its reason instead of a failed or silently sniffed column.

@@ -16,18 +16,32 @@ from .base import ExtractError, Staged
 from .diagnose import after_failure, before_reading
 
 
-def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], header_row: int, shifted: bool) -> None:
+CASE_SHIFTS = 256  # up to this many rejects, a CASE over constants numbers records without a join
+
+
+def shift_sql(shifts: list[int]) -> str:
+    """The count of rejects before record `rowid`: a CASE over the sorted thresholds (newest first)."""
+    whens = " ".join(f"WHEN s.rowid >= {int(t)} THEN {j}" for j, t in reversed(list(enumerate(sorted(shifts), 1))))
+    return f"CASE {whens} ELSE 0 END"
+
+
+def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], header_row: int, shifts: list[int]) -> None:
     """`_stage`: a view over `_stage_in` naming columns c0..cN and numbering records, without a copy.
 
     rowid keeps insertion order, so the k-th readable record (0-based) is rowid k. Reject j
-    (1-based, sorted) sits at record L_j and shifts every readable record with k >= L_j - header - j;
-    an ASOF join gives each record the count of rejects before it in one sorted pass.
+    (1-based, sorted) sits at record L_j and shifts every readable record with k >= L_j - header - j.
+    A few rejects: a CASE over the thresholds (no join, so every pass over `_stage` stays a plain
+    scan); many: an ASOF join gives each record the count of rejects before it in one sorted pass.
     """
     cols = ", ".join(f's."{n.replace(chr(34), chr(34) * 2)}" AS c{i}' for i, n in enumerate(names))
     base = int(header_row) + 1
-    if not shifted:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, s.rowid + {base} AS _row FROM _stage_in s")
+    # the text alone, for the passes that need no record number (label maps, record keys)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT {cols} FROM _stage_in s")
+    if len(shifts) <= CASE_SHIFTS:
+        shift = f" + {shift_sql(shifts)}" if shifts else ""
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, s.rowid + {base}{shift} AS _row FROM _stage_in s")
         return
+    _shift_table(con, shifts)
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _stage AS
         SELECT {cols}, s.rowid + {base} + coalesce(sh.n, 0) AS _row
         FROM _stage_in s ASOF LEFT JOIN (SELECT t, max(n) AS n FROM
@@ -35,14 +49,16 @@ def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], header_row: in
           ON s.rowid >= sh.t""")  # a run of k rejects gives k equal t: the record after it moves by all k
 
 
-def _shift_table(con: duckdb.DuckDBPyConnection, reject_rows: list[int], header_row: int) -> bool:
+def shifts_of(reject_rows: list[int], header_row: int) -> list[int]:
+    return [line - header_row - j for j, line in enumerate(sorted(reject_rows), start=1)]
+
+
+def _shift_table(con: duckdb.DuckDBPyConnection, shifts: list[int]) -> None:
     import pyarrow as pa
 
-    shifts = [line - header_row - j for j, line in enumerate(sorted(reject_rows), start=1)]
     con.register("_shift_arrow", pa.table({"t": pa.array(shifts, type=pa.int64())}))
     con.execute("CREATE OR REPLACE TEMP TABLE _shift AS SELECT t FROM _shift_arrow")  # one call, not one per reject
     con.unregister("_shift_arrow")
-    return bool(shifts)
 
 
 def _with_fix(reason: str, source: Source, spec_file: str) -> str:
@@ -79,6 +95,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     offset = source.header_row - 1
     rejected = [(int(line) + offset, str(raw or ""), _with_fix(str(reason), source, spec_file))
                 for line, raw, reason in rejects]
-    _stage_view(con, names, source.header_row, _shift_table(con, [r[0] for r in rejected], source.header_row))
-    rows = con.execute("SELECT count(*) FROM _stage_in").fetchone()[0]
+    _stage_view(con, names, source.header_row, shifts_of([r[0] for r in rejected], source.header_row))
+    rows = con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0]
     return Staged([n.lstrip("\ufeff").strip() for n in names], rows, rejected)

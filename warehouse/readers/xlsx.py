@@ -46,4 +46,5 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM _xlsx_arrow")
     con.unregister("_xlsx_arrow")
     con.execute("CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM _stage_in")
+    con.execute("CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT * EXCLUDE (_row) FROM _stage_in")
     return Staged(headers, len(body), [])

@@ -23,3 +23,11 @@ CREATE TABLE IF NOT EXISTS source_state (
     source       VARCHAR PRIMARY KEY,
     spec_sha256  VARCHAR NOT NULL        -- a changed source spec reloads every file of the source
 );
+CREATE TABLE IF NOT EXISTS file_stat (
+    source       VARCHAR NOT NULL,
+    file         VARCHAR NOT NULL,
+    size         BIGINT  NOT NULL,
+    mtime_ns     BIGINT  NOT NULL,
+    sha256       VARCHAR NOT NULL,       -- the content hash when the file had this size and time
+    PRIMARY KEY (source, file)           -- so a monthly load hashes the new file, not twenty years
+);

@@ -1,0 +1,155 @@
+"""The three ways of turning the movement extracts into the same cube, each timed by stage.
+
+- `pipeline`: this project (load with quarantine, build, validate), then one month appended
+  onto the loaded years and the table rebuilt: the monthly cost an office pays;
+- `bare`: what DuckDB does with no checks (typed read_csv into a table, GROUP BY CUBE);
+- `pandas`: what an office would otherwise write (each file read in chunks as text, the two
+  dates parsed, grouped by year x direction x sex x 5-year age x nationality, then the cube).
+
+Each runs in its own process (benchmarks/movements.py) so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import resource
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIMS = ["direction", "sex", "age", "nationality"]
+REQUEST = {
+    "id": "bench-movements", "paragraph": "40(a)", "title": {"en": "Movements", "es": "Movimientos"},
+    "asks": "The volume and nature of migratory movements to and from the State party",
+    "source": "migraciones-movements", "breakdowns": DIMS,
+    "measure": {"kind": "count", "unit": "PS", "what": {"en": "movements", "es": "movimientos"}},
+    "period": {"from": "convention-in-force", "frequency": "year"},
+}
+MONTH_FILE = "movimientos_migratorios_2026-01.csv"
+
+
+class Clock:
+    """Wall and CPU seconds per stage (CPU counts every thread: on a shared machine it is the
+    steadier figure)."""
+
+    def __init__(self) -> None:
+        self.out: dict[str, float] = {}
+        self._mark = self._now()
+
+    @staticmethod
+    def _now() -> tuple[float, float]:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return time.perf_counter(), r.ru_utime + r.ru_stime
+
+    def stage(self, name: str) -> None:
+        wall, cpu = self._now()
+        self.out[f"{name}_s"] = wall - self._mark[0]
+        self.out[f"{name}_cpu_s"] = cpu - self._mark[1]
+        self._mark = self._now()
+
+
+def month_landing(landing: Path, month: Path, into: Path) -> Path:
+    """The loaded years (hard links: the same files, same times) plus one new monthly file."""
+    folder = into / "migraciones"
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in sorted((landing / "migraciones").glob("*.csv")):
+        os.link(f, folder / f.name)
+    os.link(month, folder / MONTH_FILE)
+    return into
+
+
+def run_pipeline(landing: Path, db: Path, month: Path | None) -> dict:
+    from validators.checks import TableContext, validate_table
+    from validators.spec.lint import load_catalogue
+    from validators.spec.model import Request
+    from warehouse.cube import build_cube
+    from warehouse.db import connect
+    from warehouse.load import load_source
+
+    cat, _ = load_catalogue(ROOT / "specs")
+    source = cat.sources["migraciones-movements"]
+    shown = cat.files[("sources", source.id)]
+    req = Request.model_validate(REQUEST)
+    con = connect(db)
+    clock = Clock()
+    loads = load_source(con, source, landing, cat.codelists, shown, cat.hashes[shown], "bench-key")
+    con.execute("CHECKPOINT")  # the rows written to the file, as bare DuckDB's CREATE TABLE leaves them
+    clock.stage("load")
+    info = build_cube(con, req, source, cat.codelists, date(2025, 12, 31))
+    table = con.execute(f"SELECT * FROM {info.table}").df()
+    clock.stage("build")
+    ctx = TableContext(req, source, cat.codelists, info.expected, info.covered)
+    findings = validate_table(ctx, table).all_findings
+    clock.stage("validate")
+    out = {**clock.out, "rows_read": sum(f.rows_read for f in loads), "cube_rows": info.rows,
+           "rows_loaded": sum(f.rows_loaded for f in loads), "errors": sum(f.severity == "error" for f in findings),
+           "rows_quarantined": sum(f.rows_quarantined for f in loads)}
+    if month is not None:  # the next month's delivery, onto the years just loaded
+        clock = Clock()
+        more = month_landing(landing, month, db.parent / "month")
+        news = [f for f in load_source(con, source, more, cat.codelists, shown, cat.hashes[shown], "bench-key")
+                if not f.skipped]
+        con.execute("CHECKPOINT")
+        clock.stage("month_load")
+        info = build_cube(con, req, source, cat.codelists, date(2026, 1, 31))
+        con.execute(f"SELECT * FROM {info.table}").df()
+        clock.stage("month_build")
+        out.update(clock.out, month_rows=sum(f.rows_read for f in news), month_files=len(news))
+    con.close()
+    return out
+
+
+def run_bare(landing: Path, db: Path, month: Path | None = None) -> dict:
+    """The same work as plain SQL: typed read_csv into a table, then GROUP BY CUBE of the same dims."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    clock = Clock()
+    con.execute(f"""CREATE TABLE m AS SELECT * FROM read_csv('{landing}/migraciones/*.csv', delim=';',
+        header=true, encoding='latin-1', ignore_errors=true, dateformat='%d/%m/%Y', types={{
+        'FECHA_MOVIMIENTO': 'DATE', 'FECHA_NACIMIENTO': 'DATE', 'OCUPACION': 'VARCHAR'}})""")
+    clock.stage("load")
+    con.execute("""CREATE TABLE c AS SELECT year(FECHA_MOVIMIENTO) AS y, TIPO_MOVIMIENTO, SEXO,
+        date_sub('year', FECHA_NACIMIENTO, FECHA_MOVIMIENTO) // 5 AS age5, NACIONALIDAD, count(*) AS n
+        FROM m GROUP BY y, CUBE(TIPO_MOVIMIENTO, SEXO, age5, NACIONALIDAD)""")
+    clock.stage("build")
+    out = {**clock.out, "rows_loaded": con.execute("SELECT count(*) FROM m").fetchall()[0][0],
+           "cube_rows": con.execute("SELECT count(*) FROM c").fetchall()[0][0]}
+    con.close()
+    return out
+
+
+PANDAS_KEYS = ["TIPO_MOVIMIENTO", "SEXO", "age5", "NACIONALIDAD"]
+
+
+def run_pandas(landing: Path, db: Path | None = None, month: Path | None = None) -> dict:
+    """Chunked text read (so memory stays bounded), dates parsed, counts summed over chunks."""
+    import pandas as pd
+
+    clock = Clock()
+    parts, rows = [], 0
+    cols = ["FECHA_MOVIMIENTO", "TIPO_MOVIMIENTO", "SEXO", "FECHA_NACIMIENTO", "NACIONALIDAD"]
+    for f in sorted((landing / "migraciones").glob("*.csv")):
+        for chunk in pd.read_csv(f, sep=";", encoding="latin-1", dtype=str, usecols=cols, chunksize=1_000_000,
+                                 on_bad_lines="skip", keep_default_na=False):
+            moved = pd.to_datetime(chunk["FECHA_MOVIMIENTO"], format="%d/%m/%Y", errors="coerce")
+            born = pd.to_datetime(chunk["FECHA_NACIMIENTO"], format="%d/%m/%Y", errors="coerce")
+            before = (moved.dt.month * 100 + moved.dt.day) < (born.dt.month * 100 + born.dt.day)
+            age = moved.dt.year - born.dt.year - before.astype(int)
+            frame = pd.DataFrame({"y": moved.dt.year, "TIPO_MOVIMIENTO": chunk["TIPO_MOVIMIENTO"],
+                                  "SEXO": chunk["SEXO"], "age5": (age // 5).astype("Int64"),
+                                  "NACIONALIDAD": chunk["NACIONALIDAD"]})[moved.notna()]
+            rows += len(frame)
+            parts.append(frame.groupby(["y", *PANDAS_KEYS], dropna=False).size())
+    counts = pd.concat(parts).groupby(level=list(range(5)), dropna=False).sum().rename("n").reset_index()
+    clock.stage("load")
+    cube = [counts.groupby(["y", *keep], dropna=False)["n"].sum().reset_index()
+            for k in range(len(PANDAS_KEYS) + 1) for keep in itertools.combinations(PANDAS_KEYS, k)]
+    cube_rows = sum(len(c) for c in cube)
+    clock.stage("build")
+    return {**clock.out, "rows_loaded": rows, "cube_rows": cube_rows}
+
+
+VARIANTS = {"pipeline": run_pipeline, "bare": run_bare, "pandas": run_pandas}
