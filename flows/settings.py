@@ -2,14 +2,9 @@
 
 Every entry point (the `loipr` CLI, the flows run by a worker, the tests) reads them from here,
 so the values cannot disagree. Environment variables override the defaults:
-<<<<<<< HEAD
 LOIPR_SPECS, LOIPR_LANDING, LOIPR_DB, LOIPR_OUTPUTS, LOIPR_KEY_FILE,
-LOIPR_ALLOW_SYMLINKS (1: links inside the landing folder are followed).
-=======
-LOIPR_SPECS, LOIPR_LANDING, LOIPR_DB, LOIPR_OUTPUTS, LOIPR_KEY_FILE, LOIPR_DISCLOSURE_BUDGET,
 LOIPR_ALLOW_SYMLINKS (1: links inside the landing folder are followed), LOIPR_SDMX_AGENCY (the
 office's SDMX agency id, which maintains the edition's SDMX structures).
->>>>>>> sdmx
 """
 
 from __future__ import annotations
@@ -69,14 +64,9 @@ class Settings:
         paths = {name: Path(env[f"LOIPR_{name.upper()}"]) for name in ("specs", "landing", "db", "outputs", "key_file")
                  if env.get(f"LOIPR_{name.upper()}")}
         links = env.get("LOIPR_ALLOW_SYMLINKS", "").strip().lower() in ("1", "true", "yes")
-<<<<<<< HEAD
-        return cls(**{**base.__dict__, **paths, "allow_symlinks": links})
-=======
         agency = env.get("LOIPR_SDMX_AGENCY", "").strip()
         return cls(**{**base.__dict__, **paths, "allow_symlinks": links,
-                      **({"sdmx_agency": agency} if agency else {}),
-                      **({"disclosure_budget": float(budget)} if budget else {})})
->>>>>>> sdmx
+                      **({"sdmx_agency": agency} if agency else {})})
 
     def with_paths(self, **given: str | Path | None) -> "Settings":
         """These settings with the folders a caller passed explicitly (None: keep the setting)."""
