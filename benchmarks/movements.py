@@ -65,7 +65,7 @@ def measure(part: str, landing: Path, month: Path | None) -> dict:
     with tempfile.TemporaryDirectory(dir=DATA) as tmp:
         cmd = [sys.executable, "-m", "benchmarks.movements", "--child", part, "--landing", str(landing),
                "--db", f"{tmp}/{part}.duckdb"] + (["--month", str(month)] if month else [])
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        proc = subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=ROOT)
         if proc.returncode:
             raise SystemExit(f"{part} failed:\n{proc.stderr[-3000:]}")
         result = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -5,6 +5,7 @@ builds byte for byte."""
 from __future__ import annotations
 
 import io
+import os
 from datetime import date
 from pathlib import Path
 
@@ -30,8 +31,6 @@ def table_bytes(table: pd.DataFrame) -> bytes:
 
 @task(cache_policy=NO_CACHE)
 def build(folder: Path, cat, request_id: str) -> tuple[str, bytes]:
-    import os
-
     return str(os.getpid()), table_bytes(build_from_snapshot(folder, cat, request_id, date(2025, 12, 31))[1])
 
 
@@ -41,9 +40,7 @@ def fan_out_on_dask(folder: Path, cat) -> dict[str, tuple[str, bytes]]:
     return {r: f.result() for r, f in futures.items()}
 
 
-def test_builds_on_a_dask_cluster_equal_the_single_process_builds_byte_for_byte(project, tmp_path):
-    from prefect.testing.utilities import prefect_test_harness
-
+def test_builds_on_a_dask_cluster_equal_the_single_process_builds_byte_for_byte(project, tmp_path, prefect_server):
     cat, _ = load_catalogue(project / "specs")
     db = tmp_path / "w.duckdb"
     sources = sorted({cat.requests[r].source for r in REQUESTS})
@@ -51,9 +48,8 @@ def test_builds_on_a_dask_cluster_equal_the_single_process_builds_byte_for_byte(
         load_one(db, cat, source, project / "landing", tmp_path / "key")
     serial = {r: table_bytes(build_one(db, cat, r, date(2025, 12, 31))[1]) for r in REQUESTS}
     write_snapshot(db, cat, sources, tmp_path / "snapshot")
-    with prefect_test_harness(server_startup_timeout=120):
-        on_dask = fan_out_on_dask(tmp_path / "snapshot", cat)
+    on_dask = fan_out_on_dask(tmp_path / "snapshot", cat)
     assert {r: on_dask[r][1] for r in REQUESTS} == serial
     assert all(len(serial[r]) > 1000 for r in REQUESTS)  # real tables, not empty files
     pids = {pid for pid, _ in on_dask.values()}
-    assert str(__import__("os").getpid()) not in pids  # built in the cluster's worker processes
+    assert str(os.getpid()) not in pids  # built in the cluster's worker processes
