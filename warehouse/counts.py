@@ -4,7 +4,7 @@ in proportion to its own rows.
 A request's table over twenty years of movements is a GROUP BY over every row. Counting each
 loaded file once, by period and breakdown codes (`counts_<request>`), and summing those counts
 at build time gives the same numbers: a new or replaced file is counted on its own; files whose
-content (sha256 in the load log) is unchanged are not read again. The counts are keyed by the
+content and load (sha256 and time in the load log) are unchanged are not read again. The counts are keyed by the
 SQL that selects and codes the rows (filters, age bands, binds), so a changed request spec or
 codelist starts afresh.
 """
@@ -28,12 +28,14 @@ def _has_load_log(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def loaded_files(con: duckdb.DuckDBPyConnection, source: Source) -> dict[str, str] | None:
-    """{file: sha256} of the source's loaded files, or None when the raw table is not the load's own
+    """{file: version} of the source's loaded files (sha256 and load time), or None when the raw table is not the load's own
     (a snapshot view, a table written by hand): then counts cannot be trusted and are not kept."""
     if not _has_load_log(con):
         return None
-    logged = dict(con.execute("SELECT file, sha256 FROM load_log WHERE source = ? AND rows_loaded > 0",
-                              [source.id]).fetchall())
+    # a file's version is its content and when it was loaded: a changed source spec reloads the same
+    # content with other rows (a new recode, a new rule), and its counts must be made again
+    logged = dict(con.execute("SELECT file, sha256 || ' ' || CAST(loaded_at AS VARCHAR) FROM load_log "
+                              "WHERE source = ? AND rows_loaded > 0", [source.id]).fetchall())
     present = {r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {raw_table(source.id)}").fetchall()}
     return logged if present == set(logged) else None
 

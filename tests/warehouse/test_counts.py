@@ -63,3 +63,25 @@ def test_summed_counts_equal_counted_rows_and_a_new_month_is_counted_alone(tmp_p
 
     pd.testing.assert_frame_equal(again, _counted_directly(tmp_path, db, cat))
     pd.testing.assert_frame_equal(again, first)  # 2026 is not a whole year yet: the table is unchanged
+
+
+def test_a_source_reloaded_under_a_changed_spec_is_counted_again(tmp_path):
+    cat, _ = load_catalogue(ROOT / "specs")
+    landing = tmp_path / "landing"
+    write_movements(landing / "migraciones", rows=2000, seed=9, start_year=2023, end_year=2025)
+    con = connect(tmp_path / "w.duckdb")
+    _load(con, cat, landing)
+    _built(con, cat)
+    source = cat.sources["migraciones-movements"]  # KRYPTON (planted bad label) now maps to stateless
+    column = source.column("nationality")
+    changed = source.model_copy(update={"columns": [
+        c.model_copy(update={"recode": {**c.recode, "KRYPTON": "XXA"}}) if c is column else c
+        for c in source.columns]})
+    shown = cat.files[("sources", source.id)]
+    load_source(con, changed, landing, cat.codelists, shown, "another-spec-hash", "k", today=date(2026, 2, 1))
+    req = cat.requests[REQUEST]
+    info = build_cube(con, req, changed, cat.codelists, REFERENCE)
+    counted = con.execute("SELECT sum(_n) FROM counts_40a_movements").fetchall()[0][0]
+    assert counted == con.execute("SELECT count(*) FROM raw_migraciones_movements").fetchall()[0][0]
+    assert info.rows > 0
+    con.close()
