@@ -65,13 +65,17 @@ def counts_sql(con: duckdb.DuckDBPyConnection, request_id: str, source: Source, 
     counted = set(con.execute(f"SELECT DISTINCT file, sha256 FROM {table} WHERE sig = ?", [sig]).fetchall())
     stale = counted - set(files.items())
     con.execute("BEGIN")
-    con.execute(f"DELETE FROM {table} WHERE sig <> ?", [sig])
-    for file, sha in sorted(stale):
-        con.execute(f"DELETE FROM {table} WHERE file = ? AND sha256 = ?", [file, sha])
-    for file, sha in sorted(set(files.items()) - counted):
-        one = base_for(file)
-        cols = ", ".join(["time_period", *names])
-        run_bound(con, f"INSERT INTO {table} SELECT {bind(sig)}, {bind(file)}, {bind(sha)}, {cols}, count(*) "
-                       f"FROM ({one}) GROUP BY ALL", params)
-    con.execute("COMMIT")
+    try:
+        con.execute(f"DELETE FROM {table} WHERE sig <> ?", [sig])
+        for file, sha in sorted(stale):
+            con.execute(f"DELETE FROM {table} WHERE file = ? AND sha256 = ?", [file, sha])
+        for file, sha in sorted(set(files.items()) - counted):
+            one = base_for(file)
+            cols = ", ".join(["time_period", *names])
+            run_bound(con, f"INSERT INTO {table} SELECT {bind(sig)}, {bind(file)}, {bind(sha)}, {cols}, count(*) "
+                           f"FROM ({one}) GROUP BY ALL", params)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     return f"SELECT time_period{''.join(', ' + n for n in names)}, _n FROM {table} WHERE sig = {bind(sig)}"
