@@ -53,7 +53,7 @@ def real_edition(root: Path, requests: list[str]) -> Path:
         entries[rid] = request_entry(req, info.rows, info.files, cat.request_hash(rid), decision)
         if decision.published:
             tables[rid] = published_columns(table, ctx.dims)
-    tables, _ = protect_edition(tables, cat.requests, cat.codelists, budget=10)
+    tables, _ = protect_edition(tables, cat.requests, cat.codelists)
     manifest = build_manifest("2025-12-31", "sdmxtest", [], dict(cat.hashes), entries, fulfilments)
     return publish_edition(root / "outputs", "2025-12-31", "sdmxtest", tables, [], manifest, cat)
 

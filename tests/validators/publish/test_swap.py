@@ -133,6 +133,7 @@ def test_the_edition_holds_its_tables_findings_reviewer_files_and_a_manifest_lis
                              catalogue=real_catalogue())
     on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert on_disk == ["annex.xlsx", "findings.csv", "manifest.json", "report.html",
+                       "sdmx/40h-trafficking-victims.csv", "sdmx/structure.xml",
                        "tables/40h-trafficking-victims.csv", "tables/40h-trafficking-victims.parquet",
                        "validation/index.html"]
     text = (folder / "manifest.json").read_text()
