@@ -443,3 +443,52 @@ def test_public_attacker_matches_the_independent_one():
     assert len(theirs) == (out["conf_status"] == "C").sum() > 0
     for (_, label), ends in theirs.items():
         assert tuple(mine.loc[label]) == pytest.approx(ends)
+
+
+# ------------------------------------------------------------------ a request with several crossings
+@st.composite
+def crossed_request_tables(draw):
+    """One table published as several crossings (`cross:`) over several periods, as the flow builds it."""
+    sizes = {"sex": 2, "age": draw(st.integers(2, 3)), "nationality": draw(st.integers(2, 4))}
+    dims = list(sizes)
+    codes = {d: [f"{d[0].upper()}{i}" for i in range(s)] for d, s in sizes.items()}
+    crossings = draw(st.sampled_from([[["sex", "nationality"], ["age"]], [["sex", "age"], ["nationality"]],
+                                      [["sex", "age"], ["sex", "nationality"]]]))
+    frames = []
+    for period in draw(st.sampled_from([["2023", "2024"], ["2022", "2023", "2024"]])):
+        values = draw(st.lists(small_counts, min_size=int(np.prod(list(sizes.values()))),
+                               max_size=int(np.prod(list(sizes.values())))))
+        full = cube(dims, codes, np.array(values).reshape(list(sizes.values())), period)
+        keep = np.logical_or.reduce([np.logical_and.reduce([full[d] == T_ for d in dims if d not in combo])
+                                     for combo in crossings])
+        frames.append(full[keep])
+    return pd.concat(frames, ignore_index=True).assign(unit_measure="PS"), crossings
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crossed_request_tables())
+def test_a_request_with_several_crossings_and_periods_passes_the_independent_attacker(case):
+    from tests.catalogue import real_catalogue
+    from validators.disclosure import protect_edition
+    from validators.disclosure.edition import sub_tables
+    from validators.spec.model import Request
+
+    table, crossings = case
+    req = Request.model_validate({
+        "id": "40x-crossed", "paragraph": "40(x)", "title": {"en": "X", "es": "X"}, "asks": "X by sex, age, nationality",
+        "source": "minsa-covid-deaths", "measure": {"kind": "count", "unit": "PS", "what": {"en": "p", "es": "p"}},
+        "breakdowns": ["sex", "age", "nationality"], "cross": crossings,
+        "period": {"from": "2020-01-01", "frequency": "year"}})
+    out, report = protect_edition({"40x-crossed": table}, {"40x-crossed": req}, real_catalogue().codelists)
+    published = out["40x-crossed"]
+    threshold = report["40x-crossed"]["threshold"]
+    assert_published_true(table, published)
+    grand = (published[["sex", "age", "nationality"]] == T_).all(axis=1)
+    assert published.loc[grand, "obs_value"].notna().all()  # grand totals are never withheld here
+    faces = [(sub.reset_index(drop=True), dims) for sub, dims in sub_tables(published, req)]
+    truths = [(sub.reset_index(drop=True), dims) for sub, dims in sub_tables(table, req)]
+    for (sub, dims), (truth, _) in zip(faces, truths):
+        assert (sub.loc[(truth["obs_value"] >= 1) & (truth["obs_value"] < threshold), "conf_status"] == "C").all()
+    assert_protected([t for t, _ in truths], [f for f, _ in faces], [d for _, d in faces],
+                     lambda t, label: ((threshold, threshold) if 1 <= truths[t][0].loc[label, "obs_value"] < threshold
+                                       else None), hidden_cube=True)
