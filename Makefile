@@ -9,7 +9,7 @@ SYNTH_SCALE ?= 1.0
 # Quiet, offline Prefect settings live in flows/settings.py (the CLI and the tests apply them).
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: run test bench lint install browser sample clean server serve mutate
+.PHONY: run test bench bench-disclosure lint install browser sample clean server serve mutate
 
 $(BIN)/loipr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ test: install browser
 BENCH_VARIANTS ?= pipeline,bare,pandas
 bench: install
 	$(BIN)/python -m benchmarks.movements --rows $(ROWS) --variants $(BENCH_VARIANTS)
+
+# Disclosure control of the whole sample edition (after `make run`): time, share withheld per table,
+# grand totals withheld, and the independent LP attacker over the published tables.
+bench-disclosure: install
+	$(BIN)/python -m benchmarks.disclosure
 
 # Mutation testing (issue 15): plant small bugs in the modules that decide what is published and
 # count those a test catches. Slow (a benchmark-like job), never part of `make test`. Config:

@@ -92,6 +92,19 @@ def _withhold_around(linked: Linked, cells: list[int], withheld: np.ndarray, kee
             withheld[inside[~keep[inside]]] = True
 
 
+RELEASE_TRIES = 4  # largest complementary cells per period offered back, each kept only if the audit passes
+
+
+def _release_largest(linked: Linked, withheld: np.ndarray, needs: dict[int, Need], value: np.ndarray) -> None:
+    """Greedy hypercubes sometimes take a big cell that the rest of the pattern makes needless:
+    the largest complementary cells are published again, one at a time, when the audit still passes."""
+    spare = [int(i) for i in np.flatnonzero(withheld) if int(i) not in needs and not np.isnan(value[i])]
+    for i in sorted(spare, key=lambda c: -value[c])[:RELEASE_TRIES]:
+        withheld[i] = False
+        if broken_needs(linked, withheld, needs):
+            withheld[i] = True
+
+
 def _publish_implied(linked: Linked, withheld: np.ndarray, needs: dict[int, Need]) -> None:
     """A complementary cell that is alone withheld on a line is known anyway (the total minus the
     rest): withholding it hides nothing, so it is published. Until no line changes."""
@@ -129,6 +142,8 @@ def protect_period(linked: Linked, rules: dict[str, DisclosureRule], sensitive: 
         if _broken(linked, withheld, needs, out):
             out.failures += 1
             withheld[~np.isnan(value)] = True
+    if not broken:
+        _release_largest(linked, withheld, needs, value)
     _publish_implied(linked, withheld, needs)
     for i in np.flatnonzero(withheld):
         for row in linked.rows[i]:
