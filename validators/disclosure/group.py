@@ -6,9 +6,10 @@ For each period of the linked space (``linked``):
    as 0 ("all 7 adults expelled were men": group disclosure), which must be able to be 1 lower;
 2. their hypercubes (``hypercube``); a need no hypercube meets is left to the audit, as the
    other hypercubes often cover it;
-3. the audit (``linkedattack``) of every confidential cell against everything published. A need
-   no hypercube meets, or a cell the audit narrows, gets its blocks withheld but for the grand
-   totals, and the audit runs again; a period still failing is withheld whole.
+3. the audit (``linkedattack``) of every confidential cell against everything published. A cell
+   it narrows gets the lines through it withheld, then its blocks, then its blocks' grand totals
+   (a table too small to hide it); a period still failing is withheld whole;
+4. the largest complementary cells offered back while the audit still passes.
 Nothing is published that the audit has not passed.
 """
 
@@ -130,18 +131,18 @@ def protect_period(linked: Linked, rules: dict[str, DisclosureRule], sensitive: 
     withheld, unmet = protect(linked, list(needs.values()), withheld)
     out.unmet += len(unmet)  # often covered by the other hypercubes: the audit says
     broken = _broken(linked, withheld, needs, out)
-    for whole_blocks in (False, True):  # reinforce: the lines through a narrowed cell, then its blocks
+    # reinforce: the lines through a narrowed cell, then its blocks, then its blocks' grand totals too
+    # (a table too small to hide a cell under its own total: never the other tables' periods)
+    for kept, whole_blocks in ((keep, False), (keep, True), (np.isnan(value), True)):
         if not broken:
             break
         out.escalated += len(broken)
-        _withhold_around(linked, broken, withheld, keep, whole_blocks)
+        _withhold_around(linked, broken, withheld, kept, whole_blocks)
         broken = _broken(linked, withheld, needs, out)
-    if broken:  # every figure but the grand totals withheld; if even that fails, those too
+    if broken:  # nothing but non-negativity left to the attacker
         out.periods_whole += 1
-        withheld[~keep] = True
-        if _broken(linked, withheld, needs, out):
-            out.failures += 1
-            withheld[~np.isnan(value)] = True
+        out.failures += 1
+        withheld[~np.isnan(value)] = True
     if not broken:
         _release_largest(linked, withheld, needs, value)
     _publish_implied(linked, withheld, needs)

@@ -159,4 +159,4 @@ def test_periods_withheld_whole_get_a_finding():
     found = disclosure_findings({"40x-victims": {"audit": {"periods_withheld_whole": 2}},
                                  "40y": {"audit": {"periods_withheld_whole": 0}}})
     assert [(f.spec, f.check, f.severity) for f in found] == [("40x-victims", "disclosure_audit", "warning")]
-    assert found[0].message.startswith("2 period(s) withheld but for the grand totals: no lesser suppression")
+    assert found[0].message.startswith("2 period(s) withheld whole, grand totals included: no lesser suppression")
