@@ -152,3 +152,31 @@ def test_the_periods_a_table_must_hold_come_from_the_manifest_else_the_fallback_
     manifest = TableContext(REQ, CTX.source, CAT.codelists, ["2024"], [], fallback=["2023"], must_hold=("2021",))
     assert manifest.periods_to_hold(df) == ["2021"]
     assert CTX.codes("sex") == ["F", "M", "_O", "_T", "_U"]
+
+
+def test_schema_findings_carry_the_value_and_where_the_row_sits():
+    df = table(by_sex(6) + by_sex(7, 3, 4, "2020-04") + [("2020-04", "F", "_T", 3)])
+    found = {f.check: f for f in sorted(validate_table(CTX, df, gx=False).findings, key=lambda f: -(f.row or 0))}
+    gap = found["total_equals_parts"]  # the first (2020-04's total disagrees with its duplicated part too)
+    assert (gap.row, gap.column, gap.value) == (1, "sex", "6")
+    assert gap.message.endswith("total over sex is 6 but its parts add up to 5 (time_period=2020-03, sex=_T, age=_T)")
+    assert found["unique_key"].message == "the row time_period=2020-04, sex=F, age=_T appears more than once"
+
+
+@pytest.mark.parametrize("n, said", [
+    (6, "the source gives no data for 6 requested period(s): p1, p2, p3, p4, p5, p6"),
+    (7, "the source gives no data for 7 requested period(s): p1, p2, p3, p4, p5, p6 and 1 more"),
+    (9, "the source gives no data for 9 requested period(s): p1, p2, p3, p4, p5, p6 and 3 more")])
+def test_missing_periods_are_named_up_to_six_then_counted(n, said):
+    from validators.checks.additivity import describe_missing
+
+    assert describe_missing([f"p{i}" for i in range(1, n + 1)]) == said
+
+
+def test_a_missing_cell_may_be_empty_but_a_free_one_may_not():
+    from validators.checks.additivity import value_present
+
+    df = table([("2020", "F", "_T", None), ("2020", "M", "_T", None), ("2020", "_T", "_T", 3)])
+    df["obs_status"] = ["M", "A", "A"]
+    assert value_present(df).tolist() == [True, False, True]
+    assert value_present(df.drop(columns="obs_status")).tolist() == [False, False, True]
