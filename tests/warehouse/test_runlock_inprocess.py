@@ -11,8 +11,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from warehouse.runlock import (_HELD, held_message, lock_path, pid_alive, reap_orphans, record_children,
-                               run_lock)
+from warehouse.runlock import (
+    _HELD,
+    held_message,
+    lock_path,
+    pid_alive,
+    reap_orphans,
+    record_children,
+    run_lock,
+)
 
 
 def started(command: list[str]) -> subprocess.Popen:
