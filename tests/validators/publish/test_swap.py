@@ -138,7 +138,7 @@ def test_the_edition_holds_its_tables_findings_reviewer_files_and_a_manifest_lis
     text = (folder / "manifest.json").read_text()
     manifest = json.loads(text)
     assert manifest["files"] == on_disk
-    assert text.startswith('{\n  "manifest_version": 1,')  # indented for a reviewer's eyes
+    assert text.startswith('{\n  "manifest_version": ')  # indented for a reviewer's eyes
     assert '"Víctimas' in text and '"checked_on": "2025-01-02"' in text  # Spanish as written; dates as text
     findings = pd.read_csv(folder / "findings.csv", dtype=str, keep_default_na=False)
     assert list(findings.columns) == FINDING_COLUMNS
