@@ -58,12 +58,14 @@ bench-disclosure: install
 # Mutation testing (issue 15): plant small bugs in the modules that decide what is published and
 # count those a test catches. Slow (a benchmark-like job), never part of `make test`. Config:
 # [tool.mutmut] in pyproject.toml; workspace and cache: mutants/ (git-ignored); accepted survivors:
-# tests/mutation_survivors.md. MODULES limits the run: make mutate MODULES='warehouse.cube* validators.decisions*'
+# tests/mutation_survivors.md. Then the bugs of issue 15, planted one at a time (benchmarks/planted_bugs.py),
+# each against the test named for it. MODULES limits the mutmut run: make mutate MODULES='warehouse.cube* validators.decisions*'
 MODULES ?=
 JOBS ?= 2
 mutate: install sample
 	-PREFECT_HOME=$$(mktemp -d) $(BIN)/mutmut run --max-children $(JOBS) $(MODULES)
 	$(BIN)/python -m benchmarks.mutation --survivors $(subst *,,$(MODULES))
+	$(BIN)/python -m benchmarks.planted_bugs
 
 # Scheduled operation (README "Scheduled operation"): a persistent Prefect server, then the worker.
 # Any PORT works: `loipr server` points the UI at the API on that port.

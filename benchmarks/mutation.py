@@ -51,7 +51,8 @@ def table(status: dict[str, str], accepted: dict[str, str]) -> list[dict]:
         if not tested:
             continue
         ok = c["killed"] + c["timeout"]
-        acc = sum(1 for n, s in mine.items() if s != "killed" and n in accepted)
+        acc = sum(1 for n, s in mine.items()
+                  if s not in ("killed", "timeout", "not checked", "skipped") and n in accepted)
         rows.append({"module": module, "tested": tested, "killed": ok, "accepted": acc,
                      "survived": tested - ok - acc, "not_run": c["not checked"],
                      "score": ok / tested, "score_accepted": (ok + acc) / tested})

@@ -107,8 +107,8 @@ def test_publisher_totals_that_disagree_are_listed_up_to_six_and_counted_beyond(
 def test_totals_notes_name_a_breakdown_without_a_total_and_why():
     table = pd.DataFrame({"time_period": "2019", "sex": ["F", "M"], "obs_value": [1.0, 2.0]})
     notes = totals_notes(GLOTIP.model_copy(update={"totals_why": "UNODC prints no total."}), table, ["sex"])
-    assert notes == ["sex: no total (_T) is published; the publisher prints none and it is not derived: "
-                     "UNODC prints no total."]
+    assert notes == [("sex: no total (_T) is published; the publisher prints none and it is not derived: "
+                      "UNODC prints no total.")]
     assert totals_notes(GLOTIP, table.iloc[0:0], ["sex"]) == []
 
 

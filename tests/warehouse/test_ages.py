@@ -84,3 +84,11 @@ def test_each_age_falls_in_its_band_children_0_to_17(age, band):
     con = duckdb.connect()
     con.execute("CREATE TABLE t AS SELECT CAST(? AS INTEGER) AS age", [age])
     assert run_bound(con, f"SELECT {sql} FROM t", p.values).fetchone()[0] == band
+
+
+@pytest.mark.parametrize("frequency, label", [("year", "2020"), ("quarter", "2020-Q2"), ("month", "2020-05")])
+def test_a_date_falls_in_its_year_quarter_or_month(frequency, label):
+    from warehouse.cube import period_sql
+
+    con = duckdb.connect()
+    assert con.execute(f"SELECT {period_sql('d', frequency)} FROM (SELECT DATE '2020-05-03' AS d)").fetchone()[0] == label

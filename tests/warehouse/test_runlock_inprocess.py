@@ -8,10 +8,28 @@ import json
 import os
 import socket
 import subprocess
+import time
 from pathlib import Path
 
-from warehouse.runlock import (_HELD, held_message, lock_path, pid_alive, reap_orphans, record_children,
-                               run_lock)
+from warehouse.runlock import (
+    _HELD,
+    held_message,
+    lock_path,
+    pid_alive,
+    reap_orphans,
+    record_children,
+    run_lock,
+)
+
+
+def started(command: list[str]) -> subprocess.Popen:
+    """A child once it runs `command` (before its exec, /proc shows this interpreter's command line)."""
+    proc = subprocess.Popen(command)
+    for _ in range(200):
+        if Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0")[0] == command[0].encode():
+            return proc
+        time.sleep(0.05)
+    raise AssertionError(f"{command} did not start")
 
 
 def test_a_refusal_says_what_it_knows_and_question_marks_for_the_rest(tmp_path):
@@ -30,7 +48,7 @@ def test_this_process_is_alive_and_a_finished_one_is_not():
 
 def test_the_lock_records_its_holder_and_its_children_and_is_cleared_on_release(tmp_path):
     outputs = tmp_path / "new" / "outputs"  # the lock's folder is made if missing
-    child = subprocess.Popen(["sleep", "30"])
+    child = started(["sleep", "30"])
     try:
         with run_lock(outputs, "loipr run -r 2025-12-31") as path:
             assert path == lock_path(outputs) == tmp_path / "new" / "outputs.lock"
@@ -50,8 +68,8 @@ def test_the_lock_records_its_holder_and_its_children_and_is_cleared_on_release(
 def test_a_dead_holders_children_are_stopped_and_a_reused_pid_is_left_alone(tmp_path):
     dead = subprocess.Popen(["true"])
     dead.wait()
-    orphan = subprocess.Popen(["sleep", "30"])
-    other = subprocess.Popen(["sleep", "31"])
+    orphan = started(["sleep", "30"])
+    other = started(["sleep", "31"])
     try:
         info = {"pid": dead.pid, "host": socket.gethostname(),
                 "children": [{"pid": orphan.pid, "cmdline": "sleep 30"},

@@ -46,6 +46,8 @@ def findings_from_pandera(ctx: TableContext, df: pd.DataFrame, err: SchemaErrors
     cases = err.failure_cases.assign(_name=[registry_name(schema, c) for _, c in err.failure_cases.iterrows()])
     for (name, check), group in cases.groupby(["_name", "check"], dropna=False):
         if name == "total_equals_parts":
+            if not set(key_columns(ctx.dims)) <= set(df.columns):
+                continue  # a table missing a key column cannot be summed: its column_present finding says why
             for _, gap in additivity_gaps(df, ctx.dims).iterrows():
                 out.append(_table_finding(ctx, name, int(gap["_idx"]) + 1, gap["column"], gap["value"],
                                           detail=gap["detail"]))
@@ -60,7 +62,10 @@ def findings_from_pandera(ctx: TableContext, df: pd.DataFrame, err: SchemaErrors
             for _, case in group.iterrows():
                 row = None if pd.isna(case["index"]) else int(case["index"]) + 1
                 out.append(_table_finding(ctx, name, row, case["column"], case["failure_case"]))
-        else:  # a missing column or a wrong dtype: pandera's own words
+        elif check == "column_in_dataframe":  # pandera names the missing column as the failure case
+            for _, case in group.iterrows():
+                out.append(_table_finding(ctx, "column_present", None, case["failure_case"]))
+        else:  # a wrong dtype: pandera's own words
             for _, case in group.iterrows():
                 out.append(_table_finding(ctx, "column_present", None, case["column"], case["failure_case"],
                                           message=f"{case['column']}: {check} failed ({case['failure_case']})"))

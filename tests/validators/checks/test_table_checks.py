@@ -66,7 +66,7 @@ def test_unique_key_check_is_part_of_the_table_schema():
 
 
 def test_a_duplicated_key_is_a_finding_on_both_rows():
-    df = table(by_sex(5) + [("2020-03", "F", "_T", 2)])
+    df = table(by_sex(5) + [("2020-03", "F", "_T", 3)])  # same key, another value
     assert [f for f in findings(df) if f[0] == "unique_key"] == [("unique_key", 2, None), ("unique_key", 4, None)]
 
 
@@ -75,6 +75,7 @@ def test_a_code_outside_the_codelist_a_negative_and_a_fractional_count_are_findi
                 ("2020-04", "_T", "_T", -1), ("2020-04", "F", "_T", 0.5)])
     got = findings(df)
     assert ("code_in_codelist", 2, "sex") in got
+    assert {f.value for f in validate_table(CTX, df, gx=False).findings if f.check == "code_in_codelist"} == {"X"}
     assert ("non_negative", 4, "obs_value") in got
     assert ("whole_number", 5, "obs_value") in got
 
@@ -152,3 +153,48 @@ def test_the_periods_a_table_must_hold_come_from_the_manifest_else_the_fallback_
     manifest = TableContext(REQ, CTX.source, CAT.codelists, ["2024"], [], fallback=["2023"], must_hold=("2021",))
     assert manifest.periods_to_hold(df) == ["2021"]
     assert CTX.codes("sex") == ["F", "M", "_O", "_T", "_U"]
+
+
+def test_schema_findings_carry_the_value_and_where_the_row_sits():
+    df = table(by_sex(6) + by_sex(7, 3, 4, "2020-04") + [("2020-04", "F", "_T", 3)])
+    found = {f.check: f for f in sorted(validate_table(CTX, df, gx=False).findings, key=lambda f: -(f.row or 0))}
+    gap = found["total_equals_parts"]  # the first (2020-04's total disagrees with its duplicated part too)
+    assert (gap.row, gap.column, gap.value) == (1, "sex", "6")
+    assert gap.message.endswith("total over sex is 6 but its parts add up to 5 (time_period=2020-03, sex=_T, age=_T)")
+    assert found["unique_key"].message == "the row time_period=2020-04, sex=F, age=_T appears more than once"
+
+
+@pytest.mark.parametrize("n, said", [
+    (6, "the source gives no data for 6 requested period(s): p1, p2, p3, p4, p5, p6"),
+    (7, "the source gives no data for 7 requested period(s): p1, p2, p3, p4, p5, p6 and 1 more"),
+    (9, "the source gives no data for 9 requested period(s): p1, p2, p3, p4, p5, p6 and 3 more")])
+def test_missing_periods_are_named_up_to_six_then_counted(n, said):
+    from validators.checks.additivity import describe_missing
+
+    assert describe_missing([f"p{i}" for i in range(1, n + 1)]) == said
+
+
+def test_a_missing_cell_may_be_empty_but_a_free_one_may_not():
+    from validators.checks.additivity import value_present
+
+    df = table([("2020", "F", "_T", None), ("2020", "M", "_T", None), ("2020", "_T", "_T", 3)])
+    df["obs_status"] = ["M", "A", "A"]
+    assert value_present(df).tolist() == [True, False, True]
+    assert value_present(df.drop(columns="obs_status")).tolist() == [False, False, True]
+
+
+def test_a_table_missing_an_asked_column_is_a_finding_naming_it_not_a_crash():
+    got = [(f.check, f.column, f.message) for f in validate_table(CTX, table(by_sex(5)).drop(columns="age"),
+                                                                   gx=False).findings if f.check == "column_present"]
+    assert got == [("column_present", "age", "the table has no column 'age' that the spec asks for")]
+
+
+def test_a_withheld_cell_may_be_empty_in_a_publishers_table_but_not_in_a_count_of_ours():
+    glotip = CAT.requests["40h-trafficking-victims"]
+    dims = [d for d, _ in glotip.delivered_dimensions()]
+    ctx = TableContext(glotip, CAT.sources[glotip.source], CAT.codelists, ["2019"], ["2019"])
+    rows = pd.DataFrame([{"time_period": "2019", **{d: "_T" for d in dims}, "obs_value": v, "unit_measure": "PS",
+                          "obs_status": "A", "conf_status": c} for v, c in ((None, "C"),)])
+    assert validate_table(ctx, rows, gx=False).findings == []
+    ours = table([("2020-03", "_T", "_T", None), ("2020-04", "_T", "_T", 1)], conf="C")
+    assert "obs_value" in {f.column for f in validate_table(CTX, ours, gx=False).findings}  # not nullable
