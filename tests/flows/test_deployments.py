@@ -113,12 +113,19 @@ def edition_parameters(project: Path, *requests: str) -> dict:
             "db": str(project / "w.duckdb"), "outputs": str(project / "out"), "requests": list(requests)}
 
 
-def run_logs(flow_run_id) -> list[str]:
+def run_logs(flow_run_id, last: str = "published ", wait: float = 60.0) -> list[str]:
+    """The run's log lines on the server. Logs are shipped in batches after the run ends, so wait
+    (at most ``wait`` seconds) for the flow's last line before reading them all."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
-    with get_client(sync_client=True) as client:
-        return [log.message for log in client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))]
+    deadline = time.monotonic() + wait
+    while True:
+        with get_client(sync_client=True) as client:
+            logs = [log.message for log in client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))]
+        if any(m.startswith(last) for m in logs) or time.monotonic() > deadline:
+            return logs
+        time.sleep(1)
 
 
 def test_a_deployment_run_publishes_the_edition_and_its_logs_reach_the_server(server, project: Path):
@@ -167,7 +174,7 @@ def test_a_run_with_a_failed_source_ends_failed_with_its_table_of_statuses(serve
     iom = next(line for line in table.splitlines() if line.startswith("| 40a-movements-iom |"))
     assert "iom/iom_peru_regular_entries_exits_by_nationality_monthly_2022_2025.csv: " in iom
     assert any("40h-trafficking-victims" in line for line in table.splitlines())
-    assert any(m.startswith("loaded iom-movements ") and " ERROR " in m for m in run_logs(run.id))
+    assert any(m.startswith("loaded iom-movements ") and " ERROR " in m for m in run_logs(run.id, last="loaded iom-movements "))
 
 
 def test_one_sigterm_stops_an_idle_worker_within_10_s(server):

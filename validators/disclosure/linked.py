@@ -51,6 +51,7 @@ class Linked:
     rows: list[list[tuple[str, object]]] = field(default_factory=list)  # (request, row label) per cell
     blocks: list[Block] = field(default_factory=list)
     index: dict[tuple[Coord, ...], int] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict, repr=False)  # lines and the attacker's system, made once
 
     def cell(self, key: tuple[Coord, ...], value: float, source_c: bool) -> int:
         i = self.index.get(key)
@@ -77,6 +78,8 @@ class Linked:
 
     def lines(self) -> list[tuple[int, np.ndarray, str]]:
         """(total, parts, kind) over all blocks, each relation once; kind 'eq' or 'slack'."""
+        if "lines" in self.cache:
+            return self.cache["lines"]
         value = np.asarray(self.value, dtype=float)
         seen: set[tuple[int, tuple[int, ...]]] = set()
         out = []
@@ -94,6 +97,7 @@ class Linked:
                     kind = _line_kind(value[total], value[parts])
                     if kind:
                         out.append((total, np.array(key[1], dtype=np.int64), kind))
+        self.cache["lines"] = out
         return out
 
 

@@ -23,6 +23,8 @@ LATENT_LIMIT = 50_000  # cells of a hidden cube the audit adds (past it, the fac
 def system(linked: Linked) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
     """Cell values (NaN: unknown to everyone) and lines, a slack cell added to each 'slack' line,
     and the hidden cube behind each table published as several crossings (``hidden_cube``)."""
+    if "system" in linked.cache:  # the same period is audited several times (reinforcement, release)
+        return linked.cache["system"]
     value = list(np.asarray(linked.value, dtype=float))
     lines = []
     for total, parts, kind in linked.lines():
@@ -36,7 +38,8 @@ def system(linked: Linked) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
     for blocks in by_filters.values():
         if len(blocks) > 1:
             lines += hidden_cube(blocks, value)
-    return np.asarray(value), lines
+    linked.cache["system"] = np.asarray(value), lines
+    return linked.cache["system"]
 
 
 def hidden_cube(blocks: list[Block], value: list[float]) -> list[tuple[int, np.ndarray]]:
@@ -71,9 +74,16 @@ def broken_needs(linked: Linked, withheld: np.ndarray, needs: dict[int, Need]) -
         return []
     value, lines = system(linked)
     pattern = np.concatenate([withheld, np.ones(len(value) - len(withheld), dtype=bool)]) | np.isnan(value)
-    attacker = Attacker(value, lines, np.zeros(len(value), dtype=bool))
+    if "attacker" not in linked.cache:
+        linked.cache["attacker"] = Attacker(value, lines, np.zeros(len(value), dtype=bool))
+    attacker = linked.cache["attacker"]
     attacker.set_pattern(pattern)
     tasks = tasks_of([Requirement(i, None, sliding=n.up) if np.isnan(value[i])
                       else Requirement(i, float(value[i]), upper=n.up, lower=n.down) for i, n in needs.items()])
-    settled = attacker.batch(tasks)
-    return sorted({t.cell for k, t in enumerate(tasks) if k not in settled and attacker.check(t)[0] is None})
+    unsettled = list(range(len(tasks)))
+    while unsettled:  # one LP pushes every open cell towards its goal; those it reaches are settled
+        reached = attacker.batch([tasks[k] for k in unsettled])
+        if not reached:
+            break
+        unsettled = [k for j, k in enumerate(unsettled) if j not in reached]
+    return sorted({tasks[k].cell for k in unsettled if attacker.check(tasks[k])[0] is None})
