@@ -68,9 +68,9 @@ def narrowed(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame], ca
         confidential = primary_mask(b, rule)
         v = pd.to_numeric(b["obs_value"], errors="coerce")
         for label, (lo, hi) in intervals.iterrows():
-            if confidential.get(label, False):
-                if lo > max(0.0, v[label] - rule.lower) + 1e-6 or hi < v[label] + rule.upper - 1e-6:
-                    out[rid] += 1
+            if confidential.get(label, False) and (lo > max(0.0, v[label] - rule.lower) + 1e-6
+                                                   or hi < v[label] + rule.upper - 1e-6):
+                out[rid] += 1
     return out
 
 
@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "warehouse" / "loipr.duckdb")
     parser.add_argument("--reference-date", default="2025-12-31")
     args = parser.parse_args()
-    cat, problems = load_catalogue(ROOT / "specs", None, False)
+    cat, _ = load_catalogue(ROOT / "specs", None, False)
     with tempfile.TemporaryDirectory() as tmp:  # never hold the office's warehouse lock
         db = Path(tmp) / "w.duckdb"
         shutil.copy(args.db, db)
@@ -105,7 +105,7 @@ def main() -> None:
                              - (before[rid].loc[grand, "conf_status"] == "C").sum())
         print(f"{rid:34} {r.get('cells', len(after[rid])):>6} {r.get('primary', '-'):>5} {r.get('secondary', '-'):>5} "
               f"{r.get('withheld_share', 0):>6.1%} {total if np.isfinite(total) else 0:>8,.0f} {withheld_grand:>5} "
-              f"{str(attack.get(rid, '-')):>9} {str(r.get('audit', {}).get('passed', '-')):>6} "
+              f"{attack.get(rid, '-')!s:>9} {r.get('audit', {}).get('passed', '-')!s:>6} "
               f"{r.get('audit', {}).get('periods_withheld_whole', '-'):>5}")
     sys.stdout.flush()
 
