@@ -36,16 +36,23 @@ def system(linked: Linked) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
     for block in linked.blocks:
         by_filters.setdefault(block.fixed, []).append(block)
     for blocks in by_filters.values():
-        if len(blocks) > 1:
-            lines += hidden_cube(blocks, value)
+        if len(blocks) < 2:
+            continue
+        joint = hidden_cube(blocks, value)
+        if joint is None:  # too large for all the tables at once: each table's own crossings
+            for rid in dict.fromkeys(b.rid for b in blocks):
+                own = [b for b in blocks if b.rid == rid]
+                lines += (hidden_cube(own, value) or []) if len(own) > 1 else []
+        else:
+            lines += joint
     linked.cache["system"] = np.asarray(value), lines
     return linked.cache["system"]
 
 
-def hidden_cube(blocks: list[Block], value: list[float]) -> list[tuple[int, np.ndarray]]:
+def hidden_cube(blocks: list[Block], value: list[float]) -> list[tuple[int, np.ndarray]] | None:
     """Crossings of tables with the same filters are faces of one cross-classification, cells >= 0:
     an attacker knows that too (Fréchet bounds). Its cells are appended to ``value`` as unknowns and
-    each published cell equals the sum of the hidden cells it covers. Skipped past LATENT_LIMIT."""
+    each published cell equals the sum of the hidden cells it covers. None past LATENT_LIMIT."""
     dims: list[str] = []
     codes: dict[str, list[str]] = {}
     for b in blocks:
@@ -53,8 +60,10 @@ def hidden_cube(blocks: list[Block], value: list[float]) -> list[tuple[int, np.n
             dims += [d] if d not in dims else []
             codes[d] = sorted(set(codes.get(d, [])) | set(axis[1:]))
     shape = [len(codes[d]) for d in dims]
-    if not all(shape) or int(np.prod(shape)) > LATENT_LIMIT:
+    if not all(shape):
         return []
+    if int(np.prod(shape)) > LATENT_LIMIT:
+        return None
     base = len(value)
     value += [np.nan] * int(np.prod(shape))
     latent = base + np.arange(int(np.prod(shape))).reshape(shape)
