@@ -21,7 +21,7 @@ from prefect.tasks import exponential_backoff
 from flows import progress
 from flows.settings import Settings, default_reference
 from validators.checks import TableContext, TableValidation, freshness_findings, validate_table
-from validators.decisions import (decide, failed_requests, load_blockers, reconciliation_by_source,
+from validators.decisions import (decide, failed_requests, grouped_notes, load_blockers, reconciliation_by_source,
                                   with_load_failure)
 from validators.disclosure import disclosure_findings, protect_edition
 from validators.outcome import (
@@ -204,11 +204,13 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
         blockers = load_blockers(req.source, load_errors) + filtered
         decision = with_load_failure(decide(req, ctx.source, info.expected, table, info.rows,
                                             info.findings + checked.all_findings + blockers, info.fallback,
-                                            data_until=info.data_until and info.data_until.isoformat()),
+                                            data_until=info.data_until and info.data_until.isoformat(),
+                                            notes=grouped_notes(req, info.grouped)),
                                      blockers)
         fulfilments[request_id] = decision.fulfilment
         reconciled[request_id] = (req.source, decision.reconciliation)
-        entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision)
+        entries[request_id] = request_entry(req, info.rows, info.files, cat.request_hash(request_id), decision,
+                                            info.grouped)
         if decision.published:
             tables[request_id] = published_columns(table, ctx.dims)
         reason = request_reason(decision.fulfilment, checked.all_findings + findings, req.source, source_errors)

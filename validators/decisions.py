@@ -13,7 +13,7 @@ import pandas as pd
 
 from validators.checks.additivity import reconcile_totals
 from validators.spec.findings import Finding, has_errors
-from validators.spec.model import Request, Source
+from validators.spec.model import OTHER, Request, Source
 
 
 class Status(StrEnum):
@@ -134,6 +134,13 @@ def publisher_total_notes(findings: list[Finding], shown: int = 6) -> list[str]:
         return []
     more = f" (and {len(gaps) - shown} more)" if len(gaps) > shown else ""
     return [f"the publisher's totals disagree with its parts, published as printed: {'; '.join(gaps[:shown])}{more}"]
+
+
+def grouped_notes(req: Request, grouped: dict[str, list[str]]) -> list[str]:
+    """Which rare codes the table publishes together as _O (the spec's group_small), for reviewers to
+    recompute `_O` as the sum of those codes."""
+    return [f"{dim}: {len(codes)} code(s) with fewer than {req.group_small[dim]} records in the source are "
+            f"published together as {OTHER}: {', '.join(codes)}" for dim, codes in grouped.items() if codes]
 
 
 def totals_notes(source: Source, table: pd.DataFrame, dims: list[str]) -> list[str]:

@@ -21,6 +21,7 @@ from validators.spec.periods import expected_periods, period_end, resolve_start
 
 from .counts import counts_sql, loaded_files
 from .db import Params, cube_table, quote, raw_table, run_bound
+from .grouping import grouped_filter_findings, grouped_sql, small_codes
 from .keys import duplicate_findings, find_duplicates, resolved_sql
 from .loadsql import raw_table_ddl
 
@@ -37,6 +38,7 @@ class CubeInfo:
     provisional: list[str] = field(default_factory=list)  # periods the source gives only in part (obs_status P)
     data_until: date | None = None  # the last day the source's rows speak for
     findings: list[Finding] = field(default_factory=list)  # what building found in the source (duplicate cells)
+    grouped: dict[str, list[str]] = field(default_factory=dict)  # breakdown -> its codes published as _O
 
 
 def period_sql(column: str, frequency: str) -> str:
@@ -139,6 +141,8 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     if snap:
         where.append(f"_file = {bind(snap)}")
     names = [quote(d) for d, _ in dims]
+    delivered = {d for d, _ in dims}
+    grouped = {d: small_codes(con, source, d, n, reference, snap) for d, n in req.group_small.items() if d in delivered}
     exprs = []
     for dim, codelist_id in dims:
         column = source.column(dim)
@@ -167,10 +171,13 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     else:
         files = None if snap else loaded_files(con, source)
         if files is not None:  # the warehouse's own load: count each file once, sum the counts
+            # counted by the source's own codes, grouped when summed: a rare code joining or leaving
+            # _O does not make every file be counted again
             counted = counts_sql(con, req.id, source, files, base_for, names, bind.values, bind)
-            sql = _microdata_sql(req, dims, codelists, counted, names, periods, bind, "sum(_n)")
+            sql = _microdata_sql(req, dims, codelists, grouped_sql(counted, grouped, bind), names, periods, bind,
+                                 "sum(_n)")
         else:
-            sql = _microdata_sql(req, dims, codelists, base, names, periods, bind)
+            sql = _microdata_sql(req, dims, codelists, grouped_sql(base, grouped, bind), names, periods, bind)
     run_bound(con, f"""CREATE OR REPLACE TABLE {table} AS
         SELECT c.* EXCLUDE (_withheld) REPLACE (CAST(obs_value AS {value_type}) AS obs_value), {unit} AS unit_measure,
                CASE WHEN obs_value IS NULL AND NOT _withheld THEN 'M'
@@ -180,9 +187,11 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     found = duplicate_findings(req.id, source, spec_file or f"specs/sources/{source.id}.yaml",
                                find_duplicates(con, source, where, bind.values))
+    found += grouped_filter_findings(req, grouped, f"specs/requests/{req.id}.yaml")
     files = [r[0] for r in con.execute(f"SELECT DISTINCT _file FROM {raw_table(source.id)} ORDER BY 1").fetchall()]
     return CubeInfo(req.id, table, rows, expected, covered, [snap] if snap else files, fallback,
-                    findings=found, provisional=provisional, data_until=coverage[1] if coverage else None)
+                    findings=found, provisional=provisional, data_until=coverage[1] if coverage else None,
+                    grouped=grouped)
 
 
 def _grouping_sets(combos: list[list[str]]) -> list[tuple[str, ...]]:

@@ -34,6 +34,8 @@ DEPARTMENT_CSV = "ubigeo_departamento_peru.csv"
 EXTRA_NATIONALITIES = [
     {"code": "XXA", "en": "Stateless", "es": "Apátrida"},
     {"code": "XXX", "en": "Unknown or unspecified nationality", "es": "Nacionalidad desconocida"},
+    # a request's `group_small` publishes its rare nationalities together under this code
+    {"code": "_O", "en": "Other nationalities", "es": "Otras nacionalidades"},
 ]
 
 # The file's official_name_en for CIV is "Ivory Coast"; the UN (M49, UNTERM) name is Côte d'Ivoire,

@@ -23,11 +23,14 @@ def code_version() -> str:
     return f"loipr-stats {version('loipr-stats')}" + (f" ({sha})" if sha else "")
 
 
-def request_entry(req: Request, rows: int, source_files: list[str], spec_sha256: str, decision: Decision) -> dict:
-    """One request's entry in the manifest (its fulfilment is added by build_manifest)."""
+def request_entry(req: Request, rows: int, source_files: list[str], spec_sha256: str, decision: Decision,
+                  grouped: dict[str, list[str]] | None = None) -> dict:
+    """One request's entry in the manifest (its fulfilment is added by build_manifest). `grouped`: the
+    codes published together as _O, per breakdown, so that a reviewer can recompute `_O`."""
     return {"paragraph": req.paragraphs, "title": req.title.model_dump(), "source": req.source, "rows": rows,
             "published": decision.published, "source_files": source_files, "spec_sha256": spec_sha256,
             "errors": decision.errors, "warnings": decision.warnings,
+            **({"grouped_as_other": {d: c for d, c in grouped.items() if c}} if grouped and any(grouped.values()) else {}),
             **({"reconciliation": decision.reconciliation} if decision.reconciliation else {})}
 
 

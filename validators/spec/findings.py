@@ -61,6 +61,7 @@ KINDS: dict[str, FindingKind] = {k.code: k for k in [
                 "a file is refused when more of its rows are quarantined than its source's budget allows"),
     FindingKind("nothing_loaded", _E, "{detail}", "every extract loads at least one row"),
     FindingKind("filter_matches_nothing", _E, "{detail}", "every filter of a request keeps at least one row"),
+    FindingKind("grouped_filter", _E, "{detail}", "no filter of a request keeps a code its group_small publishes within _O"),
     FindingKind("source_freshness", _W, "{detail}", "the source's newest data is recent enough"),
     FindingKind("duplicate_cells", _W, "{detail}", "each cell of an aggregate source is given by one row, "
                 "or its repeats are resolved by the rule its spec declares"),

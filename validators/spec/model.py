@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 IDENT = r"^[a-z][a-z0-9_]*$"  # canonical names become SQL identifiers: keep them plain
 SPEC_ID = r"^[a-z0-9][a-z0-9-]*$"
 TOTAL = "_T"
+OTHER = "_O"  # the code under which a request's `group_small` publishes a breakdown's rare codes
 
 
 class Strict(BaseModel):
@@ -276,6 +277,10 @@ class Request(Strict):
     threshold: int | None = Field(None, ge=1, description="Disclosure control: smallest count published (never below the floor in code)")
     sensitive: bool | None = Field(None, description="Stricter disclosure control (trafficking, expulsion, children, health); default: any breakdown's codelist is sensitive")
     why_breakdowns: str = ""
+    group_small: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict, description=(
+        "Breakdown -> N: its codes with fewer than N records in the source (up to the reference date) "
+        "are published together as _O (e.g. other nationalities), so that rare groups do not force the "
+        "main figures to be withheld. Every request of the source that gives the breakdown groups it alike"))
     cross: list[list[str]] = Field(default_factory=list, description=(
         "Publish these combinations of breakdowns, each with all its totals, instead of crossing "
         "every breakdown with every other (which can give millions of mostly empty cells)"))

@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 from .catalogue import Catalogue
 from .dateformats import format_problem
 from .labelranges import label_range_problem
-from .model import Request, Source
+from .model import OTHER, Request, Source
 from .periods import ANCHORS, FREQUENCY_RANK
 from .suggest import suggestion
 from .yamlpos import KeyPath, Problem, format_path
@@ -175,6 +175,46 @@ def _measure_fits_source(req: Request, cat: Catalogue) -> Iterator[Hit]:
     if source and (req.measure.kind == "sum") != (source.kind == "aggregate"):
         want = "sum" if source.kind == "aggregate" else "count"
         yield ("measure", "kind"), f"source '{source.id}' is {source.kind}: use kind '{want}'"
+
+
+@rule("group-small", "requests")
+def _group_small(req: Request, cat: Catalogue) -> Iterator[Hit]:
+    source = cat.sources.get(req.source)
+    delivered = dict(req.delivered_dimensions())
+    for dim in req.group_small:
+        column = source.column(dim) if source else None
+        codelist = cat.codelists.get(delivered.get(dim, ""))
+        if dim not in delivered:
+            yield ("group_small", dim), f"'{dim}' is not among the breakdowns{_hint(dim, delivered)}"
+        elif source is not None and source.kind == "aggregate":
+            yield ("group_small", dim), (f"source '{source.id}' publishes its own cells, which cannot be "
+                                         f"regrouped; remove group_small")
+        elif column is None or column.type != "code" or codelist is None:
+            continue  # reported by breakdown-in-source
+        elif OTHER not in codelist.code_set():
+            yield ("group_small", dim), (f"codelist '{codelist.id}' has no code '{OTHER}' to publish the grouped "
+                                         f"codes under; add one to specs/codelists/{codelist.id}.yaml, e.g. "
+                                         f"{{code: {OTHER}, en: Other, es: Otros}}")
+
+
+@rule("group-small-alike", "requests")
+def _group_small_alike(req: Request, cat: Catalogue) -> Iterator[Hit]:
+    """Two tables of a source grouping a breakdown differently: their difference gives the rare codes."""
+    source = cat.sources.get(req.source)
+    if source is None or source.kind == "aggregate":  # grouping is refused there (group-small)
+        return
+    position = {dim: i for i, (dim, _) in enumerate(req.dimensions())}
+    for dim, codelist_id in req.delivered_dimensions():
+        others = {o.id: o.group_small.get(dim) for o in cat.requests.values()
+                  if o.source == req.source and dim in dict(o.delivered_dimensions())}
+        codelist = cat.codelists.get(codelist_id)
+        if len(set(others.values())) <= 1 or codelist is None or OTHER not in codelist.code_set():
+            continue
+        ways = "; ".join(f"{rid}: {f'below {n}' if n else 'not grouped'}" for rid, n in sorted(others.items()))
+        where = ("group_small", dim) if dim in req.group_small else ("breakdowns", position[dim])
+        yield where, (f"the requests of source '{req.source}' group '{dim}' differently ({ways}): subtracting "
+                      f"one table from another would give the rare codes back; use the same group_small.{dim} "
+                      f"in all of them")
 
 
 # ---------------------------------------------------------------- sources

@@ -61,3 +61,22 @@ def test_yaml_syntax_error_is_located(tmp_path):
     _, problems = load_catalogue(specs)
     assert [str(p).split(" ")[0] for p in problems if "broken.yaml" in p.file][0].startswith("specs/requests/broken.yaml:")
     assert any("not valid YAML" in p.message for p in problems)
+
+
+def test_group_small_mistakes_name_the_key_and_the_fix(tmp_path):
+    _, problems = load_catalogue(_specs_with(tmp_path, "bad-grouping.yaml", "bad-grouping-aggregate.yaml"))
+    lines = [str(p) for p in problems]
+    assert ("specs/requests/bad-grouping.yaml:13:8 group_small.age: 'age' is not among the breakdowns; "
+            "expected one of: direction, nationality") in lines
+    assert ("specs/requests/bad-grouping.yaml:12:14 group_small.direction: codelist 'direction' has no code '_O' to "
+            "publish the grouped codes under; add one to specs/codelists/direction.yaml, e.g. "
+            "{code: _O, en: Other, es: Otros}") in lines
+    assert ("specs/requests/bad-grouping-aggregate.yaml:10:16 group_small.nationality: source 'iom-movements' "
+            "publishes its own cells, which cannot be regrouped; remove group_small") in lines
+    differently = ("group_small.nationality: the requests of source 'migraciones-movements' group 'nationality' "
+                   "differently (04-labour-movements: below 1000; 04-returns: below 1000; 40a-movements: below 1000; "
+                   "bad-grouping: below 500): subtracting one table from another would give the rare codes back; "
+                   "use the same group_small.nationality in all of them")
+    assert f"specs/requests/bad-grouping.yaml:11:16 {differently}" in lines
+    assert f"specs/requests/40a-movements.yaml:32:16 {differently}" in lines  # each side is told
+    assert len(lines) == 7
