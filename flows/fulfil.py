@@ -21,8 +21,14 @@ from prefect.tasks import exponential_backoff
 from flows import progress
 from flows.settings import Settings, default_reference
 from validators.checks import TableContext, TableValidation, freshness_findings, validate_table
-from validators.decisions import (decide, failed_requests, grouped_notes, load_blockers, reconciliation_by_source,
-                                  with_load_failure)
+from validators.decisions import (
+    decide,
+    failed_requests,
+    grouped_notes,
+    load_blockers,
+    reconciliation_by_source,
+    with_load_failure,
+)
 from validators.disclosure import disclosure_findings, protect_edition
 from validators.outcome import (
     LoadRow,

@@ -80,8 +80,7 @@ def test_a_filter_on_a_grouped_code_fails_the_request_with_the_fix(tmp_path):
     req = cat.requests["40a-movements"].model_copy(update={"group_small": {"nationality": BELOW},
                                                            "filters": {"nationality": rare}})
     info = build_cube(con, req, cat.sources[req.source], cat.codelists, REFERENCE)
-    assert [(f.check, f.severity, f.message) for f in info.findings] == [(
-        "grouped_filter", "error",
-        f"filters.nationality keeps '{rare}', which has fewer than {BELOW} records in the source and is "
-        f"published within '_O': lower group_small.nationality in specs/requests/40a-movements.yaml below "
-        f"its count, or remove the filter")]
+    message = (f"filters.nationality keeps '{rare}', which has fewer than {BELOW} records in the source and is "
+               f"published within '_O': lower group_small.nationality in specs/requests/40a-movements.yaml below "
+               f"its count, or remove the filter")
+    assert [(f.check, f.severity, f.message) for f in info.findings] == [("grouped_filter", "error", message)]
