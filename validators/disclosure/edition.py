@@ -8,6 +8,11 @@ pattern passes the audit of ``group`` before it is returned. Withheld cells carr
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
+from multiprocessing import get_context
+
 import pandas as pd
 
 from validators.spec.model import TOTAL, Codelist, Request
@@ -16,6 +21,7 @@ from .group import apply, counts, protect_group, timed
 from .linked import by_group, parts_of
 from .rules import rule_for
 
+PARALLEL_FROM_CELLS = 20_000  # frequency cells in the edition from which periods are protected in parallel
 PERSON_UNITS = {"PS", "NUMBER"}  # frequency tables: counts of persons, cases, movements
 NOT_PROTECTED = "not protected: a magnitude table without contributor data (a national total per period)"
 METHOD = ("hypercubes (tau-ARGUS's GHMITER idea): each confidential cell with the cheapest set of "
@@ -45,29 +51,42 @@ def sub_tables(table: pd.DataFrame, req: Request) -> list[tuple[pd.DataFrame, li
     return out
 
 
+def workers_for(tables: dict[str, pd.DataFrame], workers: int | None) -> int:
+    """Processes to protect periods in: one for small editions (starting workers costs more than it
+    saves), else the machine's cores (at most ``workers``)."""
+    if sum(len(t) for t in tables.values()) < PARALLEL_FROM_CELLS:
+        return 1
+    return max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
+
+
 def protect_edition(tables: dict[str, pd.DataFrame], requests: dict[str, Request],
-                    codelists: dict[str, Codelist]) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
+                    codelists: dict[str, Codelist],
+                    workers: int | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
     """Protected tables, and per table the rule applied, what it cost and its audit (for the manifest)."""
     protected: dict[str, pd.DataFrame] = {}
     report: dict[str, dict] = {}
     frequency = [rid for rid in sorted(tables) if is_frequency_table(requests[rid])]
     for rid in sorted(set(tables) - set(frequency)):
         protected[rid], report[rid] = tables[rid], {"rule": NOT_PROTECTED}
-    for ids in by_group(requests, frequency).values():
-        try:
-            _protect(ids, tables, requests, codelists, protected, report, together=True)
-        except ValueError:  # the tables disagree on a cell they share: no attacker can link them
-            for rid in ids:
-                _protect([rid], tables, requests, codelists, protected, report, together=False)
+    n = workers_for({rid: tables[rid] for rid in frequency}, workers)
+    # spawn, not fork: the caller may be a Prefect task with threads of its own
+    with ProcessPoolExecutor(n, mp_context=get_context("spawn")) if n > 1 else nullcontext() as pool:
+        for ids in by_group(requests, frequency).values():
+            try:
+                _protect(ids, tables, requests, codelists, protected, report, True, pool)
+            except ValueError:  # the tables disagree on a cell they share: no attacker can link them
+                for rid in ids:
+                    _protect([rid], tables, requests, codelists, protected, report, False, pool)
     return protected, report
 
 
-def _protect(ids: list[str], tables, requests, codelists, protected: dict, report: dict, together: bool) -> None:
+def _protect(ids: list[str], tables, requests, codelists, protected: dict, report: dict, together: bool,
+             pool: Executor | None) -> None:
     rules = {rid: rule_for(requests[rid].threshold, is_sensitive(requests[rid], codelists)) for rid in ids}
     sensitive = {rid for rid in ids if is_sensitive(requests[rid], codelists)}
     parts = parts_of([(rid, df, combo) for rid in ids for df, combo in sub_tables(tables[rid], requests[rid])],
                      requests)
-    out, seconds = timed(protect_group, parts, rules, sensitive)
+    out, seconds = timed(protect_group, parts, rules, sensitive, pool)
     for rid in ids:
         protected[rid] = apply(tables[rid], rid, out)
         report[rid] = {**rules[rid].manifest(), **counts(tables[rid], rid, out), "method": METHOD,

@@ -16,14 +16,17 @@ Nothing is published that the audit has not passed.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
 
 from .hypercube import Need, protect
 from .linked import CONF, VALUE, Linked, Part, build_linked
-from .linkedattack import broken_needs
+from .linkedattack import broken_needs, still_shown
 from .rules import DisclosureRule
 
 TOL = 1e-6
@@ -73,7 +76,9 @@ def needs_of(linked: Linked, value: np.ndarray, rules: list[DisclosureRule],
 
 
 def _broken(linked: Linked, withheld: np.ndarray, needs: dict[int, Need], out: Outcome) -> list[int]:
-    return broken_needs(linked, withheld, needs)
+    """The audit; the solutions that showed the kept promises are kept for ``_release_largest``."""
+    linked.cache["witnesses"] = {}
+    return broken_needs(linked, withheld, needs, linked.cache["witnesses"])
 
 
 def _withhold_around(linked: Linked, cells: list[int], withheld: np.ndarray, keep: np.ndarray,
@@ -100,10 +105,16 @@ def _release_largest(linked: Linked, withheld: np.ndarray, needs: dict[int, Need
     """Greedy hypercubes sometimes take a big cell that the rest of the pattern makes needless:
     the largest complementary cells are published again, one at a time, when the audit still passes."""
     spare = [int(i) for i in np.flatnonzero(withheld) if int(i) not in needs and not np.isnan(value[i])]
+    shown = linked.cache.get("witnesses", {})  # of the last audit, which passed
     for i in sorted(spare, key=lambda c: -value[c])[:RELEASE_TRIES]:
         withheld[i] = False
-        if broken_needs(linked, withheld, needs):
+        # only the promises whose last proof moved cell i are asked again: the others still hold
+        asked = {c: n for c, n in needs.items() if c not in shown or not still_shown(shown[c], i, value[i])}
+        fresh: dict = {}
+        if broken_needs(linked, withheld, asked, fresh):
             withheld[i] = True
+        else:
+            shown.update(fresh)
 
 
 def _publish_implied(linked: Linked, withheld: np.ndarray, needs: dict[int, Need]) -> None:
@@ -151,12 +162,30 @@ def protect_period(linked: Linked, rules: dict[str, DisclosureRule], sensitive: 
             out.withheld[row] = i in needs
 
 
-def protect_group(parts: list[Part], rules: dict[str, DisclosureRule], sensitive: set[str]) -> Outcome:
-    """Which rows of the group's tables to withhold (and whether each is primary)."""
+def period_outcome(linked: Linked, rules: dict[str, DisclosureRule], sensitive: set[str]) -> Outcome:
+    """One period's pattern: periods share no cell, so each is protected on its own (in a worker)."""
     out = Outcome()
-    for linked in build_linked(parts).values():
-        protect_period(linked, rules, sensitive, out)
+    protect_period(linked, rules, sensitive, out)
     return out
+
+
+def merged(outcomes: Iterable[Outcome]) -> Outcome:
+    out = Outcome()
+    for one in outcomes:
+        out.withheld.update(one.withheld)
+        for name in ("audited", "failures", "escalated", "unmet", "periods_whole"):
+            setattr(out, name, getattr(out, name) + getattr(one, name))
+    return out
+
+
+def protect_group(parts: list[Part], rules: dict[str, DisclosureRule], sensitive: set[str],
+                  pool: Executor | None = None) -> Outcome:
+    """Which rows of the group's tables to withhold (and whether each is primary). With a pool, the
+    periods are protected in parallel; the result is the same, merged in period order."""
+    periods = list(build_linked(parts).values())
+    if pool is None or len(periods) < 2:
+        return merged(period_outcome(linked, rules, sensitive) for linked in periods)
+    return merged(pool.map(period_outcome, periods, repeat(rules), repeat(sensitive)))
 
 
 def apply(table: pd.DataFrame, rid: str, out: Outcome) -> pd.DataFrame:

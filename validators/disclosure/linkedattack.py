@@ -77,8 +77,13 @@ def hidden_cube(blocks: list[Block], value: list[float]) -> list[tuple[int, np.n
     return out
 
 
-def broken_needs(linked: Linked, withheld: np.ndarray, needs: dict[int, Need]) -> list[int]:
-    """The confidential cells the attacker narrows below their promise, given the pattern."""
+Witness = tuple[np.ndarray, np.ndarray]  # an attacker solution (columns, values) reaching a goal
+
+
+def broken_needs(linked: Linked, withheld: np.ndarray, needs: dict[int, Need],
+                 witnesses: dict[int, list[Witness]] | None = None) -> list[int]:
+    """The confidential cells the attacker narrows below their promise, given the pattern. With
+    ``witnesses``, the solutions that showed each kept promise are added to it (``still_shown``)."""
     if not needs:
         return []
     value, lines = system(linked)
@@ -90,9 +95,29 @@ def broken_needs(linked: Linked, withheld: np.ndarray, needs: dict[int, Need]) -
     tasks = tasks_of([Requirement(i, None, sliding=n.up) if np.isnan(value[i])
                       else Requirement(i, float(value[i]), upper=n.up, lower=n.down) for i, n in needs.items()])
     unsettled = list(range(len(tasks)))
+    keep = witnesses if witnesses is not None else {}
     while unsettled:  # one LP pushes every open cell towards its goal; those it reaches are settled
         reached = attacker.batch([tasks[k] for k in unsettled])
         if not reached:
             break
+        for j, found in reached.items():
+            keep.setdefault(tasks[unsettled[j]].cell, []).extend(found)
         unsettled = [k for j, k in enumerate(unsettled) if j not in reached]
-    return sorted({tasks[k].cell for k in unsettled if attacker.check(tasks[k])[0] is None})
+    broken = set()
+    for k in unsettled:
+        found, _ = attacker.check(tasks[k])
+        if found is None:
+            broken.add(tasks[k].cell)
+        else:
+            keep.setdefault(tasks[k].cell, []).extend(found)
+    return sorted(broken)
+
+
+def still_shown(witnesses: list[Witness], cell: int, value: float) -> bool:
+    """Whether publishing ``cell`` at ``value`` leaves every one of these solutions possible: it
+    does where each keeps the cell at that value (or lies in another part of the system)."""
+    for cols, values in witnesses:
+        at = int(np.searchsorted(cols, cell))
+        if at < len(cols) and cols[at] == cell and abs(values[at] - value) > 1e-6 * (1 + abs(value)):
+            return False
+    return True

@@ -160,3 +160,29 @@ def test_periods_withheld_whole_get_a_finding():
                                  "40y": {"audit": {"periods_withheld_whole": 0}}})
     assert [(f.spec, f.check, f.severity) for f in found] == [("40x-victims", "disclosure_audit", "warning")]
     assert found[0].message.startswith("2 period(s) withheld whole, grand totals included: no lesser suppression")
+
+
+def test_periods_protected_in_parallel_workers_give_the_same_tables(monkeypatch):
+    """Periods share no cell: two worker processes must withhold exactly what one process does."""
+    import validators.disclosure.edition as edition
+
+    years = []
+    for k, year in enumerate(("2020", "2021", "2022", "2023")):
+        cube = _cube({("F", "Y0T17"): 1 + k % 3, ("F", "Y_GE18"): 40 + k, ("M", "Y0T17"): 3 + k, ("M", "Y_GE18"): 50})
+        years.append(cube.assign(time_period=year))
+    table = pd.concat(years, ignore_index=True)
+    requests = {"40x-victims": _request(sensitive=True)}
+    one, report_one = protect_edition({"40x-victims": table}, requests, CAT.codelists, workers=1)
+    monkeypatch.setattr(edition, "PARALLEL_FROM_CELLS", 0)
+    assert edition.workers_for({"40x-victims": table}, 2) == 2
+    two, report_two = protect_edition({"40x-victims": table}, requests, CAT.codelists, workers=2)
+    pd.testing.assert_frame_equal(one["40x-victims"], two["40x-victims"])
+    assert (one["40x-victims"]["conf_status"] == "C").sum() >= 4 * 4  # every year has its small cells
+    assert {k: v for k, v in report_one["40x-victims"]["audit"].items() if k != "seconds"} == \
+        {k: v for k, v in report_two["40x-victims"]["audit"].items() if k != "seconds"}
+
+
+def test_small_editions_are_protected_in_one_process():
+    table = _cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
+    from validators.disclosure.edition import workers_for
+    assert workers_for({"40x-victims": table}, None) == 1
