@@ -164,7 +164,7 @@ def test_periods_withheld_whole_get_a_finding():
 
 def test_periods_protected_in_parallel_workers_give_the_same_tables(monkeypatch):
     """Periods share no cell: two worker processes must withhold exactly what one process does."""
-    import validators.disclosure.edition as edition
+    from validators.disclosure import edition
 
     years = []
     for k, year in enumerate(("2020", "2021", "2022", "2023")):
