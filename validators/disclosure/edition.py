@@ -17,6 +17,7 @@ import pandas as pd
 
 from validators.spec.model import TOTAL, Codelist, Request
 
+from .floor import withheld_share_floor
 from .group import apply, counts, protect_group, timed
 from .linked import by_group, parts_of
 from .rules import rule_for
@@ -89,7 +90,9 @@ def _protect(ids: list[str], tables, requests, codelists, protected: dict, repor
     out, seconds = timed(protect_group, parts, rules, sensitive, pool)
     for rid in ids:
         protected[rid] = apply(tables[rid], rid, out)
-        report[rid] = {**rules[rid].manifest(), **counts(tables[rid], rid, out), "method": METHOD,
+        dims = [d for d, _ in requests[rid].delivered_dimensions()]
+        report[rid] = {**rules[rid].manifest(), **counts(tables[rid], rid, out),
+                       "withheld_share_floor": withheld_share_floor(tables[rid], dims, rules[rid]), "method": METHOD,
                        "protected_with": [r for r in ids if r != rid] if together else [],
                        "audit": {"confidential_cells_audited": out.audited, "no_hypercube": out.unmet,
                                  "reinforced": out.escalated, "periods_withheld_whole": out.periods_whole,

@@ -130,7 +130,8 @@ def section(edition: Edition, findings: pd.DataFrame, rid: str) -> dict:
             "columns": columns, "rows": rows,
             "chart": svg_chart(series_for_chart(table, dims)) if published else "",
             "coverage": coverage_matrix(edition, rid), "findings": findings_of(edition, findings, rid),
-            "provenance": provenance(edition, rid), "spec_sha256": info.get("spec_sha256", "")}
+            "provenance": provenance(edition, rid), "spec_sha256": info.get("spec_sha256", ""),
+            "disclosure": info.get("disclosure") or {}}
 
 
 def render_report(edition: Edition) -> str:
