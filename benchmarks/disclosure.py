@@ -95,7 +95,7 @@ def main() -> None:
     for ids in groups.values():
         attack.update(narrowed(before, after, cat, ids))
     print(f"disclosure control of {len(before)} tables: {seconds:.1f} s")
-    print(f"{'table':34} {'cells':>6} {'prim':>5} {'sec':>5} {'share':>6} {'grand':>8} {'GT wh':>5} {'narrowed':>9} "
+    print(f"{'table':34} {'cells':>6} {'prim':>5} {'sec':>5} {'share':>6} {'floor':>6} {'grand':>8} {'GT wh':>5} {'narrowed':>9} "
           f"{'audit':>6} {'whole':>5}")
     for rid, r in sorted(report.items()):
         dims = [d for d, _ in cat.requests[rid].delivered_dimensions()]
@@ -104,7 +104,7 @@ def main() -> None:
         withheld_grand = int((after[rid].loc[grand, "conf_status"] == "C").sum()
                              - (before[rid].loc[grand, "conf_status"] == "C").sum())
         print(f"{rid:34} {r.get('cells', len(after[rid])):>6} {r.get('primary', '-'):>5} {r.get('secondary', '-'):>5} "
-              f"{r.get('withheld_share', 0):>6.1%} {total if np.isfinite(total) else 0:>8,.0f} {withheld_grand:>5} "
+              f"{r.get('withheld_share', 0):>6.1%} {r.get('withheld_share_floor', 0):>6.1%} {total if np.isfinite(total) else 0:>8,.0f} {withheld_grand:>5} "
               f"{attack.get(rid, '-')!s:>9} {r.get('audit', {}).get('passed', '-')!s:>6} "
               f"{r.get('audit', {}).get('periods_withheld_whole', '-'):>5}")
     sys.stdout.flush()
