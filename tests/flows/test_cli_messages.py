@@ -51,6 +51,7 @@ def test_a_bad_reference_date(project):
 def test_an_unknown_source_and_a_source_with_no_file(project):
     code, text = invoke("load", "--source", "nosuch", *common(project))
     assert code == 1 and text.startswith("--source: unknown source(s) nosuch; known: ")
+    shutil.rmtree(project / "landing" / "sunafil", ignore_errors=True)  # `make sample` may have written one
     code, text = invoke("load", "--source", "sunafil-complaints", *common(project))
     assert (code, text) == (1, f"sunafil-complaints: no file matches 'sunafil/denuncias_trabajadores_extranjeros_*.csv' "
                                f"in {project / 'landing'}; nothing loaded; deliver the extract there or correct the "

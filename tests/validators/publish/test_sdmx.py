@@ -83,7 +83,7 @@ def test_the_sample_edition_reads_back_and_every_observation_fits_its_dsd(editio
     checked = check_edition_sdmx(edition)
     assert checked.problems == []
     assert checked.client.startswith("pysdmx ")
-    assert checked.files == len(REQUESTS) and checked.dataflows == 30 and checked.codelists == 25
+    assert checked.files == len(REQUESTS) and checked.dataflows == 30 and checked.codelists == 26
     rows = sum(len(pd.read_csv(edition / "tables" / f"{r}.csv")) for r in REQUESTS)
     assert checked.observations == rows > 0
 
@@ -164,7 +164,7 @@ def test_loipr_sdmx_rebuilds_the_same_files_and_manifest_entry(copy):
     shutil.rmtree(copy / "sdmx")
     result = CliRunner().invoke(app, ["sdmx", str(copy), "--specs", str(ROOT / "specs")])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"wrote {copy / 'sdmx'}: structure.xml (30 dataflows, 25 codelists, agency "
+    assert result.output.startswith(f"wrote {copy / 'sdmx'}: structure.xml (30 dataflows, 26 codelists, agency "
                                     f"LOIPR) and 5 SDMX-CSV table(s)")
     rebuilt = json.loads((copy / "manifest.json").read_text())
     assert rebuilt["sdmx"] == manifest["sdmx"] and rebuilt["files"] == manifest["files"]
