@@ -6,6 +6,8 @@ REF    ?= 2025-12-31
 ROWS   ?= 10000000
 SAMPLE_ROWS ?= 300000
 SYNTH_SCALE ?= 1.0
+# test processes: the suite is mostly flows waiting on Prefect and DuckDB; two share 2 cores well
+TEST_WORKERS ?= 2
 # Quiet, offline Prefect settings live in flows/settings.py (the CLI and the tests apply them).
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
@@ -44,7 +46,7 @@ browser:
 
 test: install browser
 	$(BIN)/lint-imports
-	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q
+	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 BENCH_VARIANTS ?= pipeline,bare,pandas
 bench: install

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import pytest
+from prefect.settings import PREFECT_API_URL
 from prefect.testing.utilities import prefect_test_harness
 
 
 @pytest.fixture(scope="session")
-def prefect_server():
+def prefect_server() -> str:
+    """The server's API URL, for `loipr` processes the tests start (they then start none of their own)."""
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        yield PREFECT_API_URL.value()

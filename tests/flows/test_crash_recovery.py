@@ -25,12 +25,13 @@ REQUESTS = ["--request", "40a-movements-iom", "--request", "40h-trafficking-vict
 PAUSED_RUN = Path(__file__).with_name("paused_run.py")
 
 
-def loipr_run(project: Path, pause: str | None = None) -> subprocess.Popen:
+def loipr_run(project: Path, api: str, pause: str | None = None) -> subprocess.Popen:
+    """A real run, on the session's Prefect server: what is killed is the run, not a server start."""
     command = [sys.executable, str(PAUSED_RUN), pause] if pause else [sys.executable, "-m", "flows.cli"]
     return subprocess.Popen([*command, "run", "-r", EDITION, "--specs",
                              str(project / "specs"), "--landing", str(project / "landing"), "--db",
                              str(project / "w.duckdb"), "--outputs", str(project / "out"), *REQUESTS],
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "PREFECT_API_URL": api}, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
@@ -63,17 +64,17 @@ def edition_hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_killed_runs_leave_warehouse_and_edition_consistent(project: Path):
+def test_killed_runs_leave_warehouse_and_edition_consistent(project: Path, prefect_server: str):
     db, edition = project / "w.duckdb", project / "out" / EDITION
 
     # Killed during load: the first source is committed, the rest not loaded; the file opens.
-    kill_when_paused(loipr_run(project, pause="load"), "load")
+    kill_when_paused(loipr_run(project, prefect_server, pause="load"), "load")
     partial = warehouse_counts(db)
     assert all(rows == distinct for rows, distinct in partial.values())
     assert not edition.exists()
 
     # The re-run completes the job without loading anything twice, and publishes.
-    finish(loipr_run(project))
+    finish(loipr_run(project, prefect_server))
     loaded = warehouse_counts(db)
     assert all(rows == distinct for rows, distinct in loaded.values())
     assert len(loaded) > len(partial) or loaded["load_log"][0] > partial["load_log"][0]
@@ -82,13 +83,13 @@ def test_killed_runs_leave_warehouse_and_edition_consistent(project: Path):
     assert set(before) == {*manifest["files"], "manifest.json"}
 
     # Killed during publish (staging written, not yet swapped): the edition is untouched, byte for byte.
-    kill_when_paused(loipr_run(project, pause="publish"), "publish")
+    kill_when_paused(loipr_run(project, prefect_server, pause="publish"), "publish")
     assert edition_hashes(edition) == before
     assert list((project / "out").glob(f".staging-{EDITION}-*")), "the kill should have left a staging folder"
     assert warehouse_counts(db) == loaded
 
     # The re-run replaces the edition whole and clears the leftovers; the counts do not move.
-    finish(loipr_run(project))
+    finish(loipr_run(project, prefect_server))
     assert warehouse_counts(db) == loaded
     after = json.loads((edition / "manifest.json").read_text())
     assert after["run_id"] != manifest["run_id"]
