@@ -89,7 +89,7 @@ def broken_needs(linked: Linked, withheld: np.ndarray, needs: dict[int, Need],
     value, lines = system(linked)
     pattern = np.concatenate([withheld, np.ones(len(value) - len(withheld), dtype=bool)]) | np.isnan(value)
     if "attacker" not in linked.cache:
-        linked.cache["attacker"] = Attacker(value, lines, np.zeros(len(value), dtype=bool))
+        linked.cache["attacker"] = Attacker(value, lines)
     attacker = linked.cache["attacker"]
     attacker.set_pattern(pattern)
     tasks = tasks_of([Requirement(i, None, sliding=n.up) if np.isnan(value[i])

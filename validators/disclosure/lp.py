@@ -1,19 +1,8 @@
-"""The LP attacker of a suppression pattern, and the cuts its duals give (HiGHS).
+"""The LP attacker of a suppression pattern (HiGHS).
 
-For a protected cell p the attacker solves min / max y_p subject to the table's equations
-M y = 0, y >= 0 and y_i = a_i on every published cell.
-
-Cut derivation. For any row multipliers pi, with reduced costs d = c - M'pi, every feasible y
-has c'y = d'y >= sum_i min over [lb_i, ub_i] of d_i y_i = sum_i d_i+ lb_i - d_i- ub_i =: D(x),
-where a decision cell has lb = ub = a_i when published (x_i = 0) and [0, inf) when withheld
-(x_i = 1). D is affine in x (minus infinity as soon as a cell with d_i- > 0 is withheld), and its
-validity does not depend on where pi came from. The requirement "min c'y <= t" (e.g. "max y_p
->= v + U" as "min -y_p <= -(v + U)") therefore implies D(x) <= t:
-
-    sum_{d_i- > 0} x_i * inf  +  sum_{others} d_i+ a_i x_i  >=  D(0) - t,
-
-normalised by its right-hand side with coefficients capped at 1 (same 0/1 solutions): a covering
-inequality the current pattern violates when pi is the optimal dual of its attacker LP.
+For a protected cell p the attacker solves min / max y_p subject to the lines the published
+figures satisfy (M y = 0), y >= 0 and y_i = a_i on every published cell. A requirement holds when
+the attacker can reach its goal; the solution that reaches it is kept as its proof (a witness).
 """
 
 from __future__ import annotations
@@ -29,7 +18,6 @@ from scipy.sparse.csgraph import connected_components
 
 INF = highspy.kHighsInf
 PRIMAL, DUAL = 4, 1  # HiGHS simplex_strategy
-_DUAL_TOL = 1e-9
 TOL = 1e-7
 
 
@@ -104,7 +92,7 @@ def _quietly(make):
 
 
 def pass_model(h: highspy.Highs, a: sparse.csc_matrix, cost, lower, upper, row_lower,
-               row_upper, integer: bool = False) -> None:
+               row_upper) -> None:
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
     lp.col_cost_ = np.asarray(cost, dtype=float)
@@ -116,8 +104,6 @@ def pass_model(h: highspy.Highs, a: sparse.csc_matrix, cost, lower, upper, row_l
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data.astype(float)
-    if integer:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * a.shape[1]
     h.passModel(lp)
 
 
@@ -128,37 +114,22 @@ class Attacker:
     lines that hold one as rows; and a withheld cell only interacts with the withheld cells it is
     connected to through such lines (its component). One warm HiGHS model (primal simplex, which
     stays feasible when only the objective changes; the dual simplex when it stalls) per component
-    per pattern. The row duals of the small LP, with zero duals on every other line, are a dual
-    solution of the full LP, from which the reduced cost of every cell, published ones included,
-    follows.
+    per pattern.
     """
 
-    def __init__(self, value: np.ndarray, lines: list[tuple[int, np.ndarray]],
-                 decision: np.ndarray) -> None:
+    def __init__(self, value: np.ndarray, lines: list[tuple[int, np.ndarray]]) -> None:
         self.n = len(value)
         self.value = value
         self.known = np.where(np.isnan(value), 0.0, value)
-        self.decision = decision
         self.m = _matrix(self.n, lines).tocsr()
-        self.mt = self.m.T.tocsr()
-        self.set_pattern(~decision)
+        self.set_pattern(np.zeros(self.n, dtype=bool))
 
-    def set_pattern(self, withheld: np.ndarray, x: np.ndarray | None = None,
-                    reach: float = 0.0) -> None:
-        """Withheld cells range over [0, inf); the others are fixed at their values.
-
-        With a fractional ``x`` (the MILP's LP relaxation) a decision cell ranges over
-        [a (1 - x), a + reach x] instead: the attacker of a partly withheld cell. Only the duals
-        of those LPs are used, to write cuts that are valid whatever the bounds.
-        """
+    def set_pattern(self, withheld: np.ndarray) -> None:
+        """Withheld cells range over [0, inf); the others are fixed at their values."""
         self.withheld = withheld
         published = ~withheld
         self.lb = np.where(published, self.known, 0.0)
         self.ub = np.where(published, self.known, INF)
-        if x is not None:
-            part = withheld & self.decision
-            self.lb[part] = self.known[part] * (1 - x[part])
-            self.ub[part] = self.known[part] + reach * x[part]
         free = np.flatnonzero(withheld)
         touched = np.flatnonzero(np.asarray(abs(self.m[:, free]).sum(axis=1)).ravel() > 0)
         b = self.m[touched][:, free]
@@ -188,16 +159,12 @@ class Attacker:
     def _run(self, comp: int, cells: np.ndarray, sign: float, lower, upper):
         """min sign * sum y_cells with the given bounds on those cells, in one component.
 
-        Returns (objective, witness (cells, values), reduced costs of all cells, lb, ub).
-        """
-        h, cols, rows = self._model(comp)
+        Returns (objective, witness (cells, values))."""
+        h, cols, _ = self._model(comp)
         j = np.searchsorted(cols, cells).astype(np.int32)
         k = len(j)
         h.changeColsCost(k, j, np.full(k, sign))
         h.changeColsBounds(k, j, np.asarray(lower, float), np.asarray(upper, float))
-        lb, ub = self.lb.copy(), self.ub.copy()
-        lb[cells], ub[cells] = lower, upper
-        lb[self.decision], ub[self.decision] = 0.0, INF  # cuts read bounds of fixed cells only
         try:
             h.run()
             status = h.getModelStatus()
@@ -207,29 +174,10 @@ class Attacker:
                 raise ValueError("the published values contradict the table's equations")
             if status != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"attacker LP: {h.modelStatusToString(status)}")
-            sol = h.getSolution()
-            pi = np.zeros(self.m.shape[0])
-            pi[rows] = np.array(sol.row_dual)
-            d = -(self.mt @ pi)
-            d[cells] += sign
-            return (h.getInfo().objective_function_value, (cols, np.array(sol.col_value)),
-                    d, lb, ub)
+            return h.getInfo().objective_function_value, (cols, np.array(h.getSolution().col_value))
         finally:
             h.changeColsCost(k, j, np.zeros(k))
             h.changeColsBounds(k, j, self.lb[cells], self.ub[cells])
-
-    def _bound(self, d: np.ndarray, lb: np.ndarray, ub: np.ndarray):
-        """D(x) = const - sum coef_i x_i over decision cells (coef inf where d_i- > 0)."""
-        d = np.where(np.abs(d) <= _DUAL_TOL, 0.0, d)
-        dp, dm = np.maximum(d, 0.0), np.maximum(-d, 0.0)
-        fixed = ~self.decision
-        finite_ub = np.where(np.isfinite(ub), ub, 0.0)
-        const = float(np.sum(dp[fixed] * lb[fixed]) - np.sum(dm[fixed] * finite_ub[fixed]))
-        a = np.where(self.decision, self.known, 0.0)
-        const += float(np.sum(d[self.decision] * a[self.decision]))
-        coef = np.where(dm > 0, np.inf, dp * a)
-        coef[fixed] = 0.0
-        return const, coef
 
     def batch(self, tasks: list[Task]) -> dict[int, tuple]:
         """Certify many up (or down) tasks of a component with one LP: {task number: witness}.
@@ -250,11 +198,11 @@ class Attacker:
                 continue
             goals = np.array([tasks[k].goal for k in ks])
             if kind == "up":
-                _, w, *_ = self._run(comp, cells, -1.0, np.zeros(len(cells)), goals)
+                _, w = self._run(comp, cells, -1.0, np.zeros(len(cells)), goals)
                 y = w[1][np.searchsorted(w[0], cells)]
                 hit = y >= goals - TOL * (1 + np.abs(goals))
             else:
-                _, w, *_ = self._run(comp, cells, 1.0, goals, np.full(len(cells), INF))
+                _, w = self._run(comp, cells, 1.0, goals, np.full(len(cells), INF))
                 y = w[1][np.searchsorted(w[0], cells)]
                 hit = y <= goals + TOL * (1 + np.abs(goals))
             for k, h in zip(ks, hit):
@@ -262,35 +210,21 @@ class Attacker:
                     found[k] = (w,)
         return found
 
-    def check(self, task: Task):
-        """(witness, None) when the task holds under the pattern, else (None, cut).
-
-        A cut is (coef over cells, rhs) meaning sum coef_i x_i >= rhs, coef possibly inf; a
-        witness is a tuple of attacker solutions (cells, values) reaching the goal.
-        """
+    def check(self, task: Task) -> tuple[tuple | None, None]:
+        """(witnesses, None) when the task holds under the pattern, else (None, None)."""
         p = task.cell
         comp = int(self.component[p])
         one = np.array([p])
-        if task.kind == "up":  # min -y_p <= -goal, with y_p capped at the goal
-            obj, w, d, lb, ub = self._run(comp, one, -1.0, [0.0], [task.goal])
-            if -obj >= task.goal - TOL * (1 + abs(task.goal)):
-                return (w,), None
-            c, k = self._bound(d, lb, ub)
-            return None, (k, c + task.goal)
-        if task.kind == "down":  # min y_p <= goal, with y_p floored at the goal
-            obj, w, d, lb, ub = self._run(comp, one, 1.0, [task.goal], [INF])
-            if obj <= task.goal + TOL * (1 + abs(task.goal)):
-                return (w,), None
-            c, k = self._bound(d, lb, ub)
-            return None, (k, c - task.goal)
-        lo, w1, d1, lb1, ub1 = self._run(comp, one, 1.0, [0.0], [INF])
+        if task.kind == "up":  # min -y_p, with y_p capped at the goal
+            obj, w = self._run(comp, one, -1.0, [0.0], [task.goal])
+            return ((w,), None) if -obj >= task.goal - TOL * (1 + abs(task.goal)) else (None, None)
+        if task.kind == "down":  # min y_p, with y_p floored at the goal
+            obj, w = self._run(comp, one, 1.0, [task.goal], [INF])
+            return ((w,), None) if obj <= task.goal + TOL * (1 + abs(task.goal)) else (None, None)
+        lo, w1 = self._run(comp, one, 1.0, [0.0], [INF])
         goal = lo + task.goal
-        obj, w2, d2, lb2, ub2 = self._run(comp, one, -1.0, [0.0], [goal])
-        if -obj >= goal - TOL * (1 + abs(goal)):
-            return (w1, w2), None
-        c1, k1 = self._bound(d1, lb1, ub1)
-        c2, k2 = self._bound(d2, lb2, ub2)
-        return None, (k1 + k2, c1 + c2 + task.goal)  # need D_lo(x) + D_hi(x) <= -width
+        obj, w2 = self._run(comp, one, -1.0, [0.0], [goal])
+        return ((w1, w2), None) if -obj >= goal - TOL * (1 + abs(goal)) else (None, None)
 
 
 def _solve_dual(h: highspy.Highs) -> highspy.HighsModelStatus:
@@ -307,13 +241,3 @@ def _solve_dual(h: highspy.Highs) -> highspy.HighsModelStatus:
     finally:
         h.setOptionValue("simplex_strategy", PRIMAL)
     return h.getModelStatus()
-
-
-def normalise(coef: np.ndarray, rhs: float, decision: np.ndarray):
-    """sum coef x >= rhs as (cells, coefficients) with rhs 1, or None if it cannot bind."""
-    if rhs <= TOL:
-        return None
-    scaled = np.minimum(np.where(np.isinf(coef), 1.0, coef / rhs), 1.0)
-    scaled[~decision] = 0.0
-    cells = np.flatnonzero(scaled > 1e-9)
-    return cells, scaled[cells]
