@@ -22,6 +22,7 @@ from .group import apply, counts, protect_group, timed
 from .linked import by_group, parts_of
 from .rules import rule_for
 
+MAX_WORKERS = 4  # by default: a shared server's other cores are left to the other jobs
 PARALLEL_FROM_CELLS = 20_000  # frequency cells in the edition from which periods are protected in parallel
 PERSON_UNITS = {"PS", "NUMBER"}  # frequency tables: counts of persons, cases, movements
 NOT_PROTECTED = "not protected: a magnitude table without contributor data (a national total per period)"
@@ -57,7 +58,8 @@ def workers_for(tables: dict[str, pd.DataFrame], workers: int | None) -> int:
     saves), else the machine's cores (at most ``workers``)."""
     if sum(len(t) for t in tables.values()) < PARALLEL_FROM_CELLS:
         return 1
-    return max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(workers or MAX_WORKERS, cores))
 
 
 def protect_edition(tables: dict[str, pd.DataFrame], requests: dict[str, Request],
