@@ -16,6 +16,7 @@ from validators.spec.findings import Finding, finding
 from .registry import Expect
 
 MAX_EXAMPLES = 20  # failing values kept per expectation (GX's SUMMARY format)
+_VALIDATED: set[str] = set()  # names given to the process's context so far
 
 
 def gx_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -49,11 +50,12 @@ def run_checkpoint(name: str, df: pd.DataFrame, expects: list[Expect]) -> dict:
     from great_expectations.expectations.registry import get_expectation_impl
 
     context = gx_context()
-    for store in (context.checkpoints, context.validation_definitions, context.suites):
-        if name in [x.name for x in store.all()]:  # a table validated again in this process
+    if name in _VALIDATED:  # a table validated again in this process (listing the stores instead
+        # reads back every definition made so far: quadratic over an edition's tables)
+        for store in (context.checkpoints, context.validation_definitions, context.suites):
             store.delete(name)
-    if f"table-{name}" in context.data_sources.all():
         context.data_sources.delete(f"table-{name}")
+    _VALIDATED.add(name)
     batch = context.data_sources.add_pandas(f"table-{name}").add_dataframe_asset(name) \
         .add_batch_definition_whole_dataframe("table")
     suite = gx.ExpectationSuite(name=name)
