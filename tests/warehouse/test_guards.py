@@ -155,3 +155,35 @@ def test_a_filter_that_keeps_no_row_is_an_error(tmp_path):
     assert (f.check, f.severity, f.spec) == ("filter_matches_nothing", "error", "40h-police-complaints")
     assert f.message == (f"the filter {column}: 'NO SUCH VALUE' keeps none of the 6,435 rows of source "
                          f"'mininter-trafficking'; check the value against the source (a table of zeros is not published)")
+
+
+def test_over_the_budget_dates_in_another_format_name_the_format_that_fits(tmp_path):
+    src = source(quarantine_budget=None, columns=[{"source": "ID", "name": "id", "type": "string"},
+                                                  {"source": "DAY", "name": "day", "type": "date",
+                                                   "formats": ["%Y-%m-%d", "%Y/%m/%d"]}])
+    con, result, q = load(tmp_path, ["a,2024-01-15,F,30,1", "b,16/01/2024,F,30,1", "c,17/01/2024,F,30,1"], src)
+    assert result.error_kind == "quarantine_budget"
+    assert ("Causes: not_a_date in DAY: 2 rows from row 3 (1 of the first 3 values match %Y-%m-%d or %Y/%m/%d; "
+            "2 match %d/%m/%Y). Fix the source spec") in result.error
+
+
+def test_over_the_budget_a_month_column_without_formats_is_probed_against_year_month(tmp_path):
+    src = source(quarantine_budget=None, columns=[{"source": "ID", "name": "id", "type": "string"},
+                                                  {"source": "DAY", "name": "day", "type": "month"}])
+    con, result, q = load(tmp_path, ["a,2024-01,F,30,1", "b,202402,F,30,1", "c,202403,F,30,1"], src)
+    assert ("Causes: not_a_date in DAY: 2 rows from row 3 (1 of the first 3 values match %Y-%m; 2 match %Y%m)"
+            in result.error)
+
+
+def test_a_date_format_hint_is_given_only_for_a_date_column(tmp_path):
+    # AGE holding dates is a wrong column, not a wrong date format: no strftime advice
+    con, result, q = load(tmp_path, ["a,2024-01-15,F,2024-01-15,1", "b,2024-01-15,F,2024-01-16,1"],
+                          source(quarantine_budget=None))
+    assert "Causes: not_an_age in AGE: 2 rows from row 2. Fix the source spec" in result.error
+
+
+def test_over_the_budget_unreadable_rows_are_named_without_a_column(tmp_path):
+    con, result, q = load(tmp_path, ["a,2024-01-15,F,30,1", "b,2024-01-16,F,30,1,extra,fields",
+                                     "c,2024-01-17,F,30,1,extra,fields"], source(quarantine_budget=None))
+    assert result.error_kind == "quarantine_budget"
+    assert "Causes: unreadable_row: 2 rows from row 3. Fix the source spec" in result.error
