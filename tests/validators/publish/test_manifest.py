@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.catalogue import real_catalogue
 from validators.decisions import Decision, Fulfilment, Status
-from validators.publish import request_entry
+from validators.publish import build_manifest, request_entry
 from validators.publish.manifest import code_version
 
 
@@ -31,3 +31,17 @@ def test_the_code_version_names_the_commit_whatever_the_working_folder(tmp_path,
     assert sha  # the suite runs in a git checkout
     monkeypatch.chdir(tmp_path)  # a flow started from another folder (a Prefect worker) still names our commit
     assert code_version() == f"loipr-stats {version('loipr-stats')} ({sha})"
+
+
+def test_the_manifest_dates_the_edition_and_carries_each_requests_fulfilment():
+    fulfilled = Fulfilment("40a-movements", Status.PARTIAL, ["sex", "age"], ["sex"], missing_periods=["2022"])
+    inputs = [{"file": "iom/a.csv", "sha256": "f00"}]
+    m = build_manifest("2025-12-31", "run-1", inputs, {"40a-movements": "abc"}, {"40a-movements": {"rows": 3}},
+                       {"40a-movements": fulfilled}, {"disclosure": {"tables": 1}})
+    assert (m["manifest_version"], m["edition"], m["reference_date"], m["run_id"]) == (2, "2025-12-31", "2025-12-31",
+                                                                                      "run-1")
+    assert (m["inputs"], m["specs"], m["disclosure"]) == (inputs, {"40a-movements": "abc"}, {"tables": 1})
+    entry = m["requests"]["40a-movements"]
+    assert entry["rows"] == 3 and entry["fulfilment"]["status"] == "partial"
+    assert entry["fulfilment"]["missing_periods"] == ["2022"]
+    assert m["counts"]["partial"] == 1 and m["code_version"] == code_version()
