@@ -45,3 +45,17 @@ def test_the_manifest_dates_the_edition_and_carries_each_requests_fulfilment():
     assert entry["rows"] == 3 and entry["fulfilment"]["status"] == "partial"
     assert entry["fulfilment"]["missing_periods"] == ["2022"]
     assert m["counts"]["partial"] == 1 and m["code_version"] == code_version()
+
+
+def test_without_git_the_code_version_is_the_package_version_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an installed copy on a server without git
+    assert code_version() == f"loipr-stats {version('loipr-stats')}"
+
+
+def test_the_manifest_is_stamped_in_utc():
+    from datetime import datetime, timedelta, timezone
+
+    m = build_manifest("2025-12-31", "run-1", [], {}, {}, {})
+    created = datetime.fromisoformat(m["created_at"])
+    assert created.utcoffset() == timedelta(0) and m["created_at"].endswith("+00:00")
+    assert abs(datetime.now(timezone.utc) - created) < timedelta(minutes=1)
