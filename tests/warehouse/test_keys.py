@@ -117,3 +117,19 @@ def test_a_snapshot_source_resolves_the_repeats_of_its_newest_release_alone(tmp_
         "s/r_2024-06.csv: 1 cell(s) (year, area) are given by more than one row (1 repeated row(s)), e.g. "
         "year=2024-01-01, area=A at rows 2 (5), 3 (5); resolved by `duplicates: drop_exact` (dropped the rows "
         "that repeat an earlier row exactly, 1 row(s) dropped): because")
+
+
+def test_a_duplicate_finding_names_its_request_file_key_columns_and_count():
+    from warehouse.keys import Duplicates, duplicate_findings
+
+    spec = {**source("sum").model_dump(by_alias=True), "cell_key": ["area", "kind"]}
+    spec["columns"] = spec["columns"] + [{"source": "kind", "name": "kind", "type": "string"}]
+    summed = Source.model_validate(spec)
+    example = "year=2024-01-01, area=A, kind=k at rows 2 (1), 3 (2)"
+    [f] = duplicate_findings("r", summed, "specs/sources/s.yaml", [Duplicates("s/x.csv", 2, 3, 0, 0, example)])
+    assert (f.spec, f.source_file, f.column, f.value, f.severity) == ("r", "s/x.csv", "area,kind", "2", "warning")
+    assert f.message == ("s/x.csv: 2 cell(s) (year, area, kind) are given by more than one row (3 repeated row(s)), "
+                         f"e.g. {example}; resolved by `duplicates: sum` (added the rows of each cell up): because")
+    failing = Source.model_validate({**spec, "duplicates": "error", "duplicates_why": ""})
+    [f] = duplicate_findings("r", failing, "specs/sources/s.yaml", [Duplicates("s/x.csv", 2, 3, 0, 1, example)])
+    assert (f.spec, f.source_file, f.column, f.value, f.severity) == ("r", "s/x.csv", "area,kind", "1", "error")
