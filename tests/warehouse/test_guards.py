@@ -30,7 +30,7 @@ def source(**extra) -> Source:
 
 
 def load(tmp_path: Path, lines: list[str], src: Source | None = None, name: str = "f.csv"):
-    (tmp_path / "t").mkdir(exist_ok=True)
+    (tmp_path / "t").mkdir(parents=True, exist_ok=True)
     (tmp_path / "t" / name).write_text("\n".join(["ID,DAY,SEX,AGE,N", *lines]) + "\n")
     con = connect(tmp_path / "w.duckdb")
     (result,) = load_source(con, src or source(), tmp_path, {"sex": SEX}, SPEC, "h", "k", today=TODAY)
@@ -187,3 +187,15 @@ def test_over_the_budget_unreadable_rows_are_named_without_a_column(tmp_path):
                                      "c,2024-01-17,F,30,1,extra,fields"], source(quarantine_budget=None))
     assert result.error_kind == "quarantine_budget"
     assert "Causes: unreadable_row: 2 rows from row 3. Fix the source spec" in result.error
+
+
+def test_a_date_before_the_files_period_or_after_the_load_date_within_it_is_quarantined(tmp_path):
+    src = source(file_period=r"_(?P<year>\d{4})\.csv$")
+    con, result, q = load(tmp_path / "a", ["a,2018-12-31,F,30,1", "b,2019-06-01,F,30,1"], src, name="f_2019.csv")
+    assert q == [(2, "DAY", "2018-12-31", "date_outside_file_period",
+                  "'2018-12-31' in DAY is outside 2019, the period the file name declares")]
+    assert con.execute("SELECT _row FROM raw_t").fetchall() == [(3,)]
+    con.close()
+    # the file of the current year (load date 2025-03-01): a date in its period but not yet reached
+    con, result, q = load(tmp_path / "b", ["c,2025-02-01,F,30,1", "d,2025-06-01,F,30,1"], src, name="f_2025.csv")
+    assert q == [(3, "DAY", "2025-06-01", "date_after_load", "'2025-06-01' in DAY is after the load date 2025-03-01")]
