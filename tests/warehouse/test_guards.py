@@ -199,3 +199,19 @@ def test_a_date_before_the_files_period_or_after_the_load_date_within_it_is_quar
     # the file of the current year (load date 2025-03-01): a date in its period but not yet reached
     con, result, q = load(tmp_path / "b", ["c,2025-02-01,F,30,1", "d,2025-06-01,F,30,1"], src, name="f_2025.csv")
     assert q == [(3, "DAY", "2025-06-01", "date_after_load", "'2025-06-01' in DAY is after the load date 2025-03-01")]
+
+
+def test_a_number_column_keeps_its_decimals_and_an_integer_its_whole_value(tmp_path):
+    src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+                          {"source": "AGE", "name": "age", "type": "number"}, {"source": "N", "name": "n", "type": "integer"}])
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,45.6,12", "b,2024-01-01,F,0.004,-3"], src)
+    assert q == [] and con.execute("SELECT age, n FROM raw_t ORDER BY _row").fetchall() == [(45.6, 12), (0.004, -3)]
+
+
+def test_every_declared_suppression_token_is_kept_as_a_flag_not_quarantined(tmp_path):
+    src = source(kind="aggregate", value_column="n", record_key=[], columns=[
+        {"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+        {"source": "N", "name": "n", "type": "integer", "suppressed": ["<5", "*"], "suppressed_max": 4}])
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,<5", "b,2024-01-01,F,30,*", "c,2024-01-01,F,30,7"], src)
+    assert q == [] and con.execute("SELECT n, n_flag FROM raw_t ORDER BY _row").fetchall() == [
+        (None, "<5"), (None, "*"), (7, None)]
