@@ -204,8 +204,16 @@ def test_a_date_before_the_files_period_or_after_the_load_date_within_it_is_quar
 def test_a_number_column_keeps_its_decimals_and_an_integer_its_whole_value(tmp_path):
     src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
                           {"source": "AGE", "name": "age", "type": "number"}, {"source": "N", "name": "n", "type": "integer"}])
-    con, result, q = load(tmp_path, ["a,2024-01-01,F,45.6,12", "b,2024-01-01,F,0.004,-3"], src)
-    assert q == [] and con.execute("SELECT age, n FROM raw_t ORDER BY _row").fetchall() == [(45.6, 12), (0.004, -3)]
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,45.6,12", "b,2024-01-01,F,0.004,-3", "c,2024-01-01,F,4x,1"], src)
+    assert q == [(4, "AGE", "4x", "not_a_number", "'4x' in AGE is not a number")]
+    assert con.execute("SELECT age, n FROM raw_t ORDER BY _row").fetchall() == [(45.6, 12), (0.004, -3)]
+
+
+def test_a_declared_thousands_separator_is_removed_before_the_count_is_read(tmp_path):
+    src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+                          {"source": "N", "name": "n", "type": "integer", "thousands": "."}])
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1.234", "b,2024-01-01,F,30,12.345.678", "c,2024-01-01,F,30,7"], src)
+    assert q == [] and [n for (n,) in con.execute("SELECT n FROM raw_t ORDER BY _row").fetchall()] == [1234, 12345678, 7]
 
 
 def test_every_declared_suppression_token_is_kept_as_a_flag_not_quarantined(tmp_path):
