@@ -223,3 +223,16 @@ def test_every_declared_suppression_token_is_kept_as_a_flag_not_quarantined(tmp_
     con, result, q = load(tmp_path, ["a,2024-01-01,F,30,<5", "b,2024-01-01,F,30,*", "c,2024-01-01,F,30,7"], src)
     assert q == [] and con.execute("SELECT n, n_flag FROM raw_t ORDER BY _row").fetchall() == [
         (None, "<5"), (None, "*"), (7, None)]
+
+
+def test_a_month_column_stores_the_first_day_of_its_month(tmp_path):
+    from datetime import date as day
+
+    plain = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "month"}])
+    con, result, q = load(tmp_path / "a", ["a,2024-03,F,30,1", "b,2024-11,F,30,1"], plain)
+    assert q == [] and con.execute("SELECT day FROM raw_t ORDER BY _row").fetchall() == [(day(2024, 3, 1),), (day(2024, 11, 1),)]
+    con.close()
+    dated = source(columns=[{"source": "ID", "name": "id", "type": "string"},
+                            {"source": "DAY", "name": "day", "type": "month", "formats": ["%d/%m/%Y"]}])
+    con, result, q = load(tmp_path / "b", ["a,15/03/2024,F,30,1"], dated)
+    assert con.execute("SELECT day FROM raw_t").fetchall() == [(day(2024, 3, 1),)]
