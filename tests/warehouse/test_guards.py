@@ -236,3 +236,33 @@ def test_a_month_column_stores_the_first_day_of_its_month(tmp_path):
                             {"source": "DAY", "name": "day", "type": "month", "formats": ["%d/%m/%Y"]}])
     con, result, q = load(tmp_path / "b", ["a,15/03/2024,F,30,1"], dated)
     assert con.execute("SELECT day FROM raw_t").fetchall() == [(day(2024, 3, 1),)]
+
+
+def test_only_the_period_column_is_bounded_by_the_files_period_and_the_load_date(tmp_path):
+    src = source(file_period=r"_(?P<year>\d{4})\.csv$", columns=[
+        {"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+        {"source": "SEX", "name": "registered", "type": "date"}, {"source": "N", "name": "since", "type": "year"}])
+    con, result, q = load(tmp_path, ["a,2019-05-01,2030-01-01,30,2031"], src, name="f_2019.csv")
+    assert q == [] and result.rows_loaded == 1
+
+
+def test_a_year_period_column_is_checked_against_the_files_year_and_the_load_date(tmp_path):
+    src = source(period_column="yr", file_period=r"_(?P<year>\d{4})\.csv$",
+                 columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "yr", "type": "year"}])
+    con, result, q = load(tmp_path / "a", ["a,2019,F,30,1", "b,2020,F,30,1", "c,20x9,F,30,1"], src, name="f_2019.csv")
+    assert [(r, rule, m) for r, _, _, rule, m in q] == [
+        (3, "date_outside_file_period", "'2020' in DAY is outside 2019, the period the file name declares"),
+        (4, "not_a_year", "'20x9' in DAY is not a year")]
+    con.close()
+    con, result, q = load(tmp_path / "b", ["a,2026,F,30,1"], src, name="f_2026.csv")
+    # a year not yet begun at the load date: every row of the file is quarantined, so it loads nothing
+    assert (result.error_kind, result.error) == ("nothing_loaded", (
+        "t/f_2026.csv: no row loaded: all 1 rows were quarantined (date_after_load in DAY: 1 row from row 2). "
+        "Check the file against the source spec specs/sources/t.yaml"))
+
+
+def test_an_age_from_a_birth_date_counts_completed_years_at_an_iso_date(tmp_path):
+    src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+                          {"source": "AGE", "name": "age", "type": "age", "age_at": "day", "formats": ["%d/%m/%Y"]}])
+    con, result, q = load(tmp_path, ["a,2024-06-14,F,15/06/1990,1", "b,2024-06-15,F,15/06/1990,1"], src)
+    assert q == [] and con.execute("SELECT age FROM raw_t ORDER BY _row").fetchall() == [(33,), (34,)]
