@@ -266,3 +266,28 @@ def test_an_age_from_a_birth_date_counts_completed_years_at_an_iso_date(tmp_path
                           {"source": "AGE", "name": "age", "type": "age", "age_at": "day", "formats": ["%d/%m/%Y"]}])
     con, result, q = load(tmp_path, ["a,2024-06-14,F,15/06/1990,1", "b,2024-06-15,F,15/06/1990,1"], src)
     assert q == [] and con.execute("SELECT age FROM raw_t ORDER BY _row").fetchall() == [(33,), (34,)]
+
+
+SEX_U = Codelist.model_validate({"id": "sex", "name": {"en": "Sex", "es": "Sexo"}, "reference": "CL_SEX",
+                                 "codes": [{"code": c, "en": c, "es": c} for c in ("F", "M", "_T", "_U")]})
+
+
+def load_sex(tmp_path: Path, lines: list[str], sex: dict) -> list[tuple]:
+    (tmp_path / "t").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "t" / "f.csv").write_text("\n".join(["ID,DAY,SEX,AGE,N", *lines]) + "\n")
+    src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+                          {"source": "SEX", "name": "sex", "type": "code", "codelist": "sex", **sex}])
+    with connect(tmp_path / "w.duckdb") as con:
+        (result,) = load_source(con, src, tmp_path, {"sex": SEX_U}, SPEC, "h", "k", today=TODAY)
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+        return con.execute("SELECT sex FROM raw_t ORDER BY _row").fetchall()
+
+
+def test_an_empty_code_cell_takes_the_declared_unknown_code(tmp_path):
+    assert load_sex(tmp_path, ["a,2024-01-01,,30,1", "b,2024-01-01,F,30,1"], {"if_empty": "_U"}) == [("_U",), ("F",)]
+
+
+def test_a_code_read_only_when_other_columns_select_it_else_the_otherwise_code(tmp_path):
+    rows = ["a,2024-01-01,F,30,1", "b,2024-01-01,M,31,1", "c,2024-01-01,bad,30,2", "d,2024-01-01,M,30,1"]
+    assert load_sex(tmp_path, rows, {"when": {"AGE": "30", "N": "1"}, "otherwise": "_T"}) == [
+        ("F",), ("_T",), ("_T",), ("M",)]  # 'bad' is not read: its row is not selected
