@@ -5,6 +5,7 @@ from __future__ import annotations
 from validators.decisions import Fulfilment, Status
 from validators.outcome import (
     LoadRow,
+    Outcome,
     StatusRow,
     edition_outcome,
     load_outcome,
@@ -63,3 +64,46 @@ def test_the_statuses_table_lists_failures_first_and_escapes_cells():
     loads = loads_markdown("Load", load_outcome({"a": ["x"]}), [LoadRow("a", "a/1.csv", 3, 2, 1, "loaded"),
                                                                 LoadRow("a", "a/2.csv", 0, 0, 0, "bad header")])
     assert loads.splitlines()[6] == "| a | a/2.csv | 0 | 0 | 0 | bad header |"
+
+
+def test_the_statuses_table_orders_failed_then_unavailable_partial_delivered_whatever_the_names():
+    out = edition_outcome({"a": _f("a", Status.DELIVERED)}, {})
+    rows = [StatusRow("a-delivered", "40 (a)", "delivered", ""), StatusRow("b-partial", "40 (b)", "partial", "x"),
+            StatusRow("c-unavailable", "40 (c)", "unavailable", "y"), StatusRow("d-failed", "40 (d)", "failed", "z"),
+            StatusRow("e-failed", "40 (e)", "failed", "w")]
+    text = statuses_markdown("Edition 2025-12-31", out, rows)
+    assert text == ("# Edition 2025-12-31\n\n**Completed**: 1 delivered\n\n"
+                    "| request | paragraph | status | reason |\n|---|---|---|---|\n"
+                    "| d-failed | 40 (d) | failed | z |\n| e-failed | 40 (e) | failed | w |\n"
+                    "| c-unavailable | 40 (c) | unavailable | y |\n| b-partial | 40 (b) | partial | x |\n"
+                    "| a-delivered | 40 (a) | delivered |  |\n")
+
+
+def test_the_loads_table_lists_unreadable_extracts_first_under_its_headline():
+    rows = [LoadRow("a", "a/1.csv", 3, 2, 1, "loaded"), LoadRow("a", "a/2.csv", 3, 3, 0, "unchanged"),
+            LoadRow("b", "b/1.csv", 0, 0, 0, "b/1.csv: bad header")]
+    assert loads_markdown("Load", load_outcome({"a": [], "b": ["b/1.csv: bad header"]}), rows) == (
+        "# Load\n\n**FAILED**: 1 extract(s) of 1 source(s) could not be read: b\n\n"
+        "| source | file | read | loaded | quarantined | state |\n|---|---|---:|---:|---:|---|\n"
+        "| b | b/1.csv | 0 | 0 | 0 | b/1.csv: bad header |\n"
+        "| a | a/1.csv | 3 | 2 | 1 | loaded |\n| a | a/2.csv | 3 | 3 | 0 | unchanged |\n")
+    assert loads_markdown("Load", load_outcome({"a": []}), rows[:2]).splitlines()[2] == "**Completed**: 1 source(s) loaded"
+
+
+def test_a_run_names_five_failures_and_counts_the_rest():
+    failed = {r: _f(r, Status.FAILED) for r in "gfedcba"}
+    assert edition_outcome(failed, {}).message == ("7 of 7 requests failed: a, b, c, d, e and 2 more "
+                                                   "(see the statuses artifact and findings.csv)")
+    five = {s: [f"{s}/x.csv: bad"] for s in "edcba"}
+    assert load_outcome(five).message == "5 extract(s) of 5 source(s) could not be read: a, b, c, d, e"
+
+
+def test_a_run_without_failures_is_not_failed_even_with_no_request():
+    assert edition_outcome({}, {}) == Outcome(False, "no request")
+    assert load_outcome({}).failed is False
+    assert edition_outcome({"a": _f("a", Status.PARTIAL)}, {"s": []}).failed is False
+
+
+def test_the_reason_of_a_request_without_errors_joins_its_notes():
+    f = _f("40b", Status.PARTIAL, ["sex: not recorded", "2 of 5 requested periods are not covered"])
+    assert request_reason(f, [], "iom", {}) == "sex: not recorded; 2 of 5 requested periods are not covered"

@@ -30,7 +30,7 @@ def source(**extra) -> Source:
 
 
 def load(tmp_path: Path, lines: list[str], src: Source | None = None, name: str = "f.csv"):
-    (tmp_path / "t").mkdir(exist_ok=True)
+    (tmp_path / "t").mkdir(parents=True, exist_ok=True)
     (tmp_path / "t" / name).write_text("\n".join(["ID,DAY,SEX,AGE,N", *lines]) + "\n")
     con = connect(tmp_path / "w.duckdb")
     (result,) = load_source(con, src or source(), tmp_path, {"sex": SEX}, SPEC, "h", "k", today=TODAY)
@@ -155,3 +155,139 @@ def test_a_filter_that_keeps_no_row_is_an_error(tmp_path):
     assert (f.check, f.severity, f.spec) == ("filter_matches_nothing", "error", "40h-police-complaints")
     assert f.message == (f"the filter {column}: 'NO SUCH VALUE' keeps none of the 6,435 rows of source "
                          f"'mininter-trafficking'; check the value against the source (a table of zeros is not published)")
+
+
+def test_over_the_budget_dates_in_another_format_name_the_format_that_fits(tmp_path):
+    src = source(quarantine_budget=None, columns=[{"source": "ID", "name": "id", "type": "string"},
+                                                  {"source": "DAY", "name": "day", "type": "date",
+                                                   "formats": ["%Y-%m-%d", "%Y/%m/%d"]}])
+    con, result, q = load(tmp_path, ["a,2024-01-15,F,30,1", "b,16/01/2024,F,30,1", "c,17/01/2024,F,30,1"], src)
+    assert result.error_kind == "quarantine_budget"
+    assert ("Causes: not_a_date in DAY: 2 rows from row 3 (1 of the first 3 values match %Y-%m-%d or %Y/%m/%d; "
+            "2 match %d/%m/%Y). Fix the source spec") in result.error
+
+
+def test_over_the_budget_a_month_column_without_formats_is_probed_against_year_month(tmp_path):
+    src = source(quarantine_budget=None, columns=[{"source": "ID", "name": "id", "type": "string"},
+                                                  {"source": "DAY", "name": "day", "type": "month"}])
+    con, result, q = load(tmp_path, ["a,2024-01,F,30,1", "b,202402,F,30,1", "c,202403,F,30,1"], src)
+    assert ("Causes: not_a_date in DAY: 2 rows from row 3 (1 of the first 3 values match %Y-%m; 2 match %Y%m)"
+            in result.error)
+
+
+def test_a_date_format_hint_is_given_only_for_a_date_column(tmp_path):
+    # AGE holding dates is a wrong column, not a wrong date format: no strftime advice
+    con, result, q = load(tmp_path, ["a,2024-01-15,F,2024-01-15,1", "b,2024-01-15,F,2024-01-16,1"],
+                          source(quarantine_budget=None))
+    assert "Causes: not_an_age in AGE: 2 rows from row 2. Fix the source spec" in result.error
+
+
+def test_over_the_budget_unreadable_rows_are_named_without_a_column(tmp_path):
+    con, result, q = load(tmp_path, ["a,2024-01-15,F,30,1", "b,2024-01-16,F,30,1,extra,fields",
+                                     "c,2024-01-17,F,30,1,extra,fields"], source(quarantine_budget=None))
+    assert result.error_kind == "quarantine_budget"
+    assert "Causes: unreadable_row: 2 rows from row 3. Fix the source spec" in result.error
+
+
+def test_a_date_before_the_files_period_or_after_the_load_date_within_it_is_quarantined(tmp_path):
+    src = source(file_period=r"_(?P<year>\d{4})\.csv$")
+    con, result, q = load(tmp_path / "a", ["a,2018-12-31,F,30,1", "b,2019-06-01,F,30,1"], src, name="f_2019.csv")
+    assert q == [(2, "DAY", "2018-12-31", "date_outside_file_period",
+                  "'2018-12-31' in DAY is outside 2019, the period the file name declares")]
+    assert con.execute("SELECT _row FROM raw_t").fetchall() == [(3,)]
+    con.close()
+    # the file of the current year (load date 2025-03-01): a date in its period but not yet reached
+    con, result, q = load(tmp_path / "b", ["c,2025-02-01,F,30,1", "d,2025-06-01,F,30,1"], src, name="f_2025.csv")
+    assert q == [(3, "DAY", "2025-06-01", "date_after_load", "'2025-06-01' in DAY is after the load date 2025-03-01")]
+
+
+def test_a_number_column_keeps_its_decimals_and_an_integer_its_whole_value(tmp_path):
+    src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+                          {"source": "AGE", "name": "age", "type": "number"}, {"source": "N", "name": "n", "type": "integer"}])
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,45.6,12", "b,2024-01-01,F,0.004,-3", "c,2024-01-01,F,4x,1"], src)
+    assert q == [(4, "AGE", "4x", "not_a_number", "'4x' in AGE is not a number")]
+    assert con.execute("SELECT age, n FROM raw_t ORDER BY _row").fetchall() == [(45.6, 12), (0.004, -3)]
+
+
+def test_a_declared_thousands_separator_is_removed_before_the_count_is_read(tmp_path):
+    src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+                          {"source": "N", "name": "n", "type": "integer", "thousands": "."}])
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1.234", "b,2024-01-01,F,30,12.345.678", "c,2024-01-01,F,30,7"], src)
+    assert q == [] and [n for (n,) in con.execute("SELECT n FROM raw_t ORDER BY _row").fetchall()] == [1234, 12345678, 7]
+
+
+def test_every_declared_suppression_token_is_kept_as_a_flag_not_quarantined(tmp_path):
+    src = source(kind="aggregate", value_column="n", record_key=[], columns=[
+        {"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+        {"source": "N", "name": "n", "type": "integer", "suppressed": ["<5", "*"], "suppressed_max": 4}])
+    con, result, q = load(tmp_path, ["a,2024-01-01,F,30,<5", "b,2024-01-01,F,30,*", "c,2024-01-01,F,30,7"], src)
+    assert q == [] and con.execute("SELECT n, n_flag FROM raw_t ORDER BY _row").fetchall() == [
+        (None, "<5"), (None, "*"), (7, None)]
+
+
+def test_a_month_column_stores_the_first_day_of_its_month(tmp_path):
+    from datetime import date as day
+
+    plain = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "month"}])
+    con, result, q = load(tmp_path / "a", ["a,2024-03,F,30,1", "b,2024-11,F,30,1"], plain)
+    assert q == [] and con.execute("SELECT day FROM raw_t ORDER BY _row").fetchall() == [(day(2024, 3, 1),), (day(2024, 11, 1),)]
+    con.close()
+    dated = source(columns=[{"source": "ID", "name": "id", "type": "string"},
+                            {"source": "DAY", "name": "day", "type": "month", "formats": ["%d/%m/%Y"]}])
+    con, result, q = load(tmp_path / "b", ["a,15/03/2024,F,30,1"], dated)
+    assert con.execute("SELECT day FROM raw_t").fetchall() == [(day(2024, 3, 1),)]
+
+
+def test_only_the_period_column_is_bounded_by_the_files_period_and_the_load_date(tmp_path):
+    src = source(file_period=r"_(?P<year>\d{4})\.csv$", columns=[
+        {"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+        {"source": "SEX", "name": "registered", "type": "date"}, {"source": "N", "name": "since", "type": "year"}])
+    con, result, q = load(tmp_path, ["a,2019-05-01,2030-01-01,30,2031"], src, name="f_2019.csv")
+    assert q == [] and result.rows_loaded == 1
+
+
+def test_a_year_period_column_is_checked_against_the_files_year_and_the_load_date(tmp_path):
+    src = source(period_column="yr", file_period=r"_(?P<year>\d{4})\.csv$",
+                 columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "yr", "type": "year"}])
+    con, result, q = load(tmp_path / "a", ["a,2019,F,30,1", "b,2020,F,30,1", "c,20x9,F,30,1"], src, name="f_2019.csv")
+    assert [(r, rule, m) for r, _, _, rule, m in q] == [
+        (3, "date_outside_file_period", "'2020' in DAY is outside 2019, the period the file name declares"),
+        (4, "not_a_year", "'20x9' in DAY is not a year")]
+    con.close()
+    con, result, q = load(tmp_path / "b", ["a,2026,F,30,1"], src, name="f_2026.csv")
+    # a year not yet begun at the load date: every row of the file is quarantined, so it loads nothing
+    assert (result.error_kind, result.error) == ("nothing_loaded", (
+        "t/f_2026.csv: no row loaded: all 1 rows were quarantined (date_after_load in DAY: 1 row from row 2). "
+        "Check the file against the source spec specs/sources/t.yaml"))
+
+
+def test_an_age_from_a_birth_date_counts_completed_years_at_an_iso_date(tmp_path):
+    src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+                          {"source": "AGE", "name": "age", "type": "age", "age_at": "day", "formats": ["%d/%m/%Y"]}])
+    con, result, q = load(tmp_path, ["a,2024-06-14,F,15/06/1990,1", "b,2024-06-15,F,15/06/1990,1"], src)
+    assert q == [] and con.execute("SELECT age FROM raw_t ORDER BY _row").fetchall() == [(33,), (34,)]
+
+
+SEX_U = Codelist.model_validate({"id": "sex", "name": {"en": "Sex", "es": "Sexo"}, "reference": "CL_SEX",
+                                 "codes": [{"code": c, "en": c, "es": c} for c in ("F", "M", "_T", "_U")]})
+
+
+def load_sex(tmp_path: Path, lines: list[str], sex: dict) -> list[tuple]:
+    (tmp_path / "t").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "t" / "f.csv").write_text("\n".join(["ID,DAY,SEX,AGE,N", *lines]) + "\n")
+    src = source(columns=[{"source": "ID", "name": "id", "type": "string"}, {"source": "DAY", "name": "day", "type": "date"},
+                          {"source": "SEX", "name": "sex", "type": "code", "codelist": "sex", **sex}])
+    with connect(tmp_path / "w.duckdb") as con:
+        (result,) = load_source(con, src, tmp_path, {"sex": SEX_U}, SPEC, "h", "k", today=TODAY)
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+        return con.execute("SELECT sex FROM raw_t ORDER BY _row").fetchall()
+
+
+def test_an_empty_code_cell_takes_the_declared_unknown_code(tmp_path):
+    assert load_sex(tmp_path, ["a,2024-01-01,,30,1", "b,2024-01-01,F,30,1"], {"if_empty": "_U"}) == [("_U",), ("F",)]
+
+
+def test_a_code_read_only_when_other_columns_select_it_else_the_otherwise_code(tmp_path):
+    rows = ["a,2024-01-01,F,30,1", "b,2024-01-01,M,31,1", "c,2024-01-01,bad,30,2", "d,2024-01-01,M,30,1"]
+    assert load_sex(tmp_path, rows, {"when": {"AGE": "30", "N": "1"}, "otherwise": "_T"}) == [
+        ("F",), ("_T",), ("_T",), ("M",)]  # 'bad' is not read: its row is not selected

@@ -15,7 +15,7 @@ import warehouse.load as load_module
 from tests.catalogue import real_catalogue
 from validators.spec.lint import load_catalogue
 from warehouse.db import connect
-from warehouse.guards import LoadGuards
+from warehouse.guards import LoadGuards, SourceRefused, removal_note, replacement_note
 from warehouse.load import load_source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,3 +165,37 @@ def test_a_when_key_that_is_not_a_header_is_an_extract_error(tmp_path):
         (result,) = load_source(con, cat.sources["unodc-glotip"], landing, cat.codelists, shown, cat.hashes[shown], "k")
     assert result.error.startswith(f"unodc/{result.file.split('/')[-1]}: column 'Dimensión' not found; did you mean "
                                    "'Dimension'?; update the source spec specs/sources/unodc-glotip.yaml (the file has: ")
+
+
+def test_a_rewritten_file_may_lose_up_to_half_of_the_sources_rows_without_confirmation():
+    src = real_catalogue().sources["minsa-covid-deaths"]
+    assert replacement_note(src, JUNE, 60, 50, 100, False) is None  # 10 of 100 rows: an ordinary correction
+    assert replacement_note(src, JUNE, 60, 10, 100, False) is None  # exactly half
+    with pytest.raises(SourceRefused) as refused:
+        replacement_note(src, JUNE, 60, 9, 100, False)
+    assert str(refused.value) == (f"source minsa-covid-deaths: {JUNE} now has 9 rows where 60 were loaded (51 of "
+                                  "the source's 100 rows); nothing was changed. Check the delivery, or confirm with "
+                                  "--allow-shrink")
+
+
+def test_a_one_row_file_rewritten_empty_is_refused_and_an_empty_one_again_is_not():
+    src = real_catalogue().sources["minsa-covid-deaths"]
+    with pytest.raises(SourceRefused, match="now has 0 rows where 1 were loaded"):
+        replacement_note(src, JUNE, 1, 0, 100, False)
+    # withdrawn before with --allow-shrink (0 rows loaded), delivered empty again: nothing is lost
+    assert replacement_note(src, JUNE, 0, 0, 100, False) is None
+
+
+def test_files_gone_may_take_up_to_half_of_the_sources_rows_without_confirmation(tmp_path):
+    src = real_catalogue().sources["minsa-covid-deaths"]
+    assert removal_note(src, tmp_path, {"a.csv": 50, "b.csv": 50}, {"a.csv"}, False) is None
+    with pytest.raises(SourceRefused, match="would remove 51 of its 100 loaded rows; nothing was changed"):
+        removal_note(src, tmp_path, {"a.csv": 49, "b.csv": 51}, {"a.csv"}, False)
+    assert removal_note(src, tmp_path, {"a.csv": 0}, set(), False) is None  # an empty file's going loses nothing
+    many = {**{f"{i}.csv": 1 for i in range(5)}, "big.csv": 95}
+    assert removal_note(src, tmp_path, many, {"big.csv"}, True) == (
+        f"5 file(s) loaded before are gone from {tmp_path} (0.csv, 1.csv, 2.csv and 2 more): 5 of 100 rows "
+        "removed, as confirmed with --allow-shrink")
+    assert removal_note(src, tmp_path, many, {"big.csv", "0.csv", "1.csv", "2.csv"}, True) == (
+        f"2 file(s) loaded before are gone from {tmp_path} (3.csv, 4.csv): 2 of 100 rows removed, as confirmed "
+        "with --allow-shrink")
