@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from tests.catalogue import real_catalogue
+from tests.validators.disclosure.cubes import sex_age_cube
 from validators.disclosure import protect_edition
 from validators.disclosure.attack import attacker_intervals
 from validators.disclosure.edition import sub_tables
@@ -25,20 +26,8 @@ def _request(**extra) -> Request:
         **extra})
 
 
-def _cube(cells: dict[tuple[str, str], int]) -> pd.DataFrame:
-    """A full sex x age cube with its margins, from the inner cells."""
-    rows = dict(cells)
-    for s in ("F", "M"):
-        rows[(s, "_T")] = sum(v for (s2, _), v in cells.items() if s2 == s)
-    for a in ("Y0T17", "Y_GE18"):
-        rows[("_T", a)] = sum(v for (_, a2), v in cells.items() if a2 == a)
-    rows[("_T", "_T")] = sum(cells.values())
-    return pd.DataFrame([{"time_period": "2020", "sex": s, "age": a, "obs_value": float(v), "unit_measure": "PS",
-                          "obs_status": "A", "conf_status": "F"} for (s, a), v in rows.items()])
-
-
 def test_small_counts_are_withheld_with_flags_and_complements():
-    table = _cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
+    table = sex_age_cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
     out, report = protect_edition({"40x-victims": table}, {"40x-victims": _request(sensitive=True)}, CAT.codelists)
     protected = out["40x-victims"]
     published = protected["obs_value"].dropna()
@@ -55,7 +44,7 @@ def test_small_counts_are_withheld_with_flags_and_complements():
 
 def test_crossings_are_protected_as_sub_tables():
     req = _request(cross=[["sex"], ["age"]])
-    table = _cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
+    table = sex_age_cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
     table = table[(table.sex == "_T") | (table.age == "_T")].reset_index(drop=True)
     assert [dims for _, dims in sub_tables(table, req)] == [["sex"], ["age"]]
     out, _ = protect_edition({"40x-victims": table}, {"40x-victims": req}, CAT.codelists)
@@ -143,7 +132,7 @@ def test_tables_with_different_filters_share_cells_and_are_protected_together():
 
 def test_in_a_sensitive_table_a_small_line_wholly_in_one_category_is_withheld():
     # issue 11, 7: all 7 adults of one year were men, the women published as 0
-    table = _cube({("F", "Y0T17"): 20, ("F", "Y_GE18"): 0, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 7})
+    table = sex_age_cube({("F", "Y0T17"): 20, ("F", "Y_GE18"): 0, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 7})
     req = _request(sensitive=True)
     out, report = protect_edition({"40x-victims": table}, {"40x-victims": req}, CAT.codelists)
     published = out["40x-victims"].set_index(["sex", "age"])
@@ -168,7 +157,7 @@ def test_periods_protected_in_parallel_workers_give_the_same_tables(monkeypatch)
 
     years = []
     for k, year in enumerate(("2020", "2021", "2022", "2023")):
-        cube = _cube({("F", "Y0T17"): 1 + k % 3, ("F", "Y_GE18"): 40 + k, ("M", "Y0T17"): 3 + k, ("M", "Y_GE18"): 50})
+        cube = sex_age_cube({("F", "Y0T17"): 1 + k % 3, ("F", "Y_GE18"): 40 + k, ("M", "Y0T17"): 3 + k, ("M", "Y_GE18"): 50})
         years.append(cube.assign(time_period=year))
     table = pd.concat(years, ignore_index=True)
     requests = {"40x-victims": _request(sensitive=True)}
@@ -183,6 +172,6 @@ def test_periods_protected_in_parallel_workers_give_the_same_tables(monkeypatch)
 
 
 def test_small_editions_are_protected_in_one_process():
-    table = _cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
+    table = sex_age_cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
     from validators.disclosure.edition import workers_for
     assert workers_for({"40x-victims": table}, None) == 1

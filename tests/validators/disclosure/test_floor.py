@@ -3,9 +3,9 @@ protected pattern withholds."""
 
 from __future__ import annotations
 
-import pandas as pd
 
 from tests.catalogue import real_catalogue
+from tests.validators.disclosure.cubes import sex_age_cube
 from validators.disclosure import protect_edition
 from validators.disclosure.floor import withheld_share_floor
 from validators.disclosure.rules import DisclosureRule
@@ -13,19 +13,8 @@ from validators.disclosure.rules import DisclosureRule
 CAT = real_catalogue()
 
 
-def _table(cells: dict[tuple[str, str], int]) -> pd.DataFrame:
-    rows = dict(cells)
-    for s in {s for s, _ in cells}:
-        rows[(s, "_T")] = sum(v for (s2, _), v in cells.items() if s2 == s)
-    for a in {a for _, a in cells}:
-        rows[("_T", a)] = sum(v for (_, a2), v in cells.items() if a2 == a)
-    rows[("_T", "_T")] = sum(cells.values())
-    return pd.DataFrame([{"time_period": "2020", "sex": s, "age": a, "obs_value": float(v), "unit_measure": "PS",
-                          "obs_status": "A", "conf_status": "F"} for (s, a), v in rows.items()])
-
-
 def test_one_small_cell_costs_at_least_its_cheapest_line_partner():
-    table = _table({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
+    table = sex_age_cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
     # along age, the line F: 2 + 40 = 42 needs the 40 (or the 42); along sex, 2 + 30 needs the 30
     assert withheld_share_floor(table, ["sex", "age"], DisclosureRule(threshold=5)) == round((2 + 40) / 488, 4)
     request = CAT.requests["40f-covid-deaths"].model_copy(update={
@@ -36,7 +25,7 @@ def test_one_small_cell_costs_at_least_its_cheapest_line_partner():
 
 
 def test_small_cells_that_can_balance_each_other_add_nothing_but_themselves():
-    table = _table({("F", "Y0T17"): 2, ("F", "Y_GE18"): 2, ("F", "Y_U"): 2, ("M", "Y0T17"): 30,
+    table = sex_age_cube({("F", "Y0T17"): 2, ("F", "Y_GE18"): 2, ("F", "Y_U"): 2, ("M", "Y0T17"): 30,
                     ("M", "Y_GE18"): 30, ("M", "Y_U"): 30})
     rule = DisclosureRule(threshold=3)
     # along age the F line's three 2s can fall by 4 for any of them to rise by 3; along sex each
