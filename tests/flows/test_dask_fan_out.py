@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -14,11 +13,10 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect_dask import DaskTaskRunner
 
-from validators.spec.lint import load_catalogue
-from warehouse.pipeline import build_one, load_one
-from warehouse.snapshot import build_from_snapshot, write_snapshot
+from tests.flows.fanout import FAN_OUT_REFERENCE
+from tests.flows.fanout import FAN_OUT_REQUESTS as REQUESTS
+from warehouse.snapshot import build_from_snapshot
 
-REQUESTS = ["40a-movements-iom", "40f-covid-deaths", "40h-trafficking-victims"]
 CLUSTER = {"n_workers": 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
 
 
@@ -31,7 +29,7 @@ def table_bytes(table: pd.DataFrame) -> bytes:
 
 @task(cache_policy=NO_CACHE)
 def build(folder: Path, cat, request_id: str) -> tuple[str, bytes]:
-    return str(os.getpid()), table_bytes(build_from_snapshot(folder, cat, request_id, date(2025, 12, 31))[1])
+    return str(os.getpid()), table_bytes(build_from_snapshot(folder, cat, request_id, FAN_OUT_REFERENCE)[1])
 
 
 @flow(task_runner=DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=CLUSTER))
@@ -40,15 +38,10 @@ def fan_out_on_dask(folder: Path, cat) -> dict[str, tuple[str, bytes]]:
     return {r: f.result() for r, f in futures.items()}
 
 
-def test_builds_on_a_dask_cluster_equal_the_single_process_builds_byte_for_byte(project, tmp_path, prefect_server):
-    cat, _ = load_catalogue(project / "specs")
-    db = tmp_path / "w.duckdb"
-    sources = sorted({cat.requests[r].source for r in REQUESTS})
-    for source in sources:
-        load_one(db, cat, source, project / "landing", tmp_path / "key")
-    serial = {r: table_bytes(build_one(db, cat, r, date(2025, 12, 31))[1]) for r in REQUESTS}
-    write_snapshot(db, cat, sources, tmp_path / "snapshot")
-    on_dask = fan_out_on_dask(tmp_path / "snapshot", cat)
+def test_builds_on_a_dask_cluster_equal_the_single_process_builds_byte_for_byte(fanned_out, prefect_server):
+    cat, serial_tables, snapshot = fanned_out
+    serial = {r: table_bytes(t) for r, t in serial_tables.items()}
+    on_dask = fan_out_on_dask(snapshot, cat)
     assert {r: on_dask[r][1] for r in REQUESTS} == serial
     assert all(len(serial[r]) > 1000 for r in REQUESTS)  # real tables, not empty files
     pids = {pid for pid, _ in on_dask.values()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -10,17 +9,15 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from tests.flows.fanout import FAN_OUT_REFERENCE
+from tests.flows.fanout import FAN_OUT_REQUESTS as REQUESTS
 from tests.recompute import iom_direction_totals, table_direction_totals
-from validators.spec.lint import load_catalogue
-from warehouse.pipeline import build_one, load_one
-from warehouse.snapshot import build_from_snapshot, write_snapshot
-
-REQUESTS = ["40a-movements-iom", "40f-covid-deaths", "40h-trafficking-victims"]
+from warehouse.snapshot import build_from_snapshot
 
 
 @task(cache_policy=NO_CACHE)
 def build(folder: Path, cat, request_id: str):
-    return build_from_snapshot(folder, cat, request_id, date(2025, 12, 31))[1]
+    return build_from_snapshot(folder, cat, request_id, FAN_OUT_REFERENCE)[1]
 
 
 @flow(task_runner=ThreadPoolTaskRunner(max_workers=3))
@@ -30,15 +27,9 @@ def fan_out(folder: Path, cat) -> dict[str, pd.DataFrame]:
     return {r: f.result() for r, f in futures.items()}
 
 
-def test_parallel_builds_over_a_snapshot_equal_the_serial_builds(project, tmp_path, prefect_server):
-    cat, _ = load_catalogue(project / "specs")
-    db = tmp_path / "w.duckdb"
-    sources = sorted({cat.requests[r].source for r in REQUESTS})
-    for source in sources:
-        load_one(db, cat, source, project / "landing", tmp_path / "key")
-    serial = {r: build_one(db, cat, r, date(2025, 12, 31))[1] for r in REQUESTS}
-    write_snapshot(db, cat, sources, tmp_path / "snapshot")
-    parallel = fan_out(tmp_path / "snapshot", cat)
+def test_parallel_builds_over_a_snapshot_equal_the_serial_builds(project, fanned_out, prefect_server):
+    cat, serial, snapshot = fanned_out
+    parallel = fan_out(snapshot, cat)
     for r in REQUESTS:
         pd.testing.assert_frame_equal(parallel[r], serial[r])
     # and both equal what a reviewer recomputes from the raw file, without our code
