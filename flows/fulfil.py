@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
 from flows import progress
 from flows.settings import Settings, default_reference
@@ -184,7 +185,9 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
     source_errors: dict[str, list[str]] = {}
     loading = progress.begin("load sources", len(source_ids))
     for source_id in source_ids:
-        loads = load_source(s.db, cat, source_id, s.landing, s.key_file, guards)
+        # quote(): Prefect would otherwise walk every field of the catalogue, the tables and the
+        # findings for futures at each task call (measured: most of the build + validate stage)
+        loads = load_source(s.db, quote(cat), source_id, s.landing, s.key_file, guards)
         log_loads(logger, loads)
         load_errors += pipeline.load_error_findings(loads)
         source_errors[source_id] = [f"{f.file}: {f.error}" for f in loads if f.error]
@@ -192,15 +195,15 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
         loading.advance(source_id)
     loading.finish()
     findings += load_errors
-    stale = source_freshness(s.db, cat, source_ids, reference)
-    findings += stale + quarantine(s.db, cat, source_ids)
+    stale = source_freshness(s.db, quote(cat), source_ids, reference)
+    findings += stale + quarantine(s.db, quote(cat), source_ids)
     tables, entries, fulfilments, gx_findings, gx_results, rows, reconciled = {}, {}, {}, [], {}, [], {}
     building = progress.begin("build + validate", len(wanted))
     for request_id in wanted:
         req = cat.requests[request_id]
-        info, table = build_table(s.db, cat, request_id, reference)
+        info, table = build_table(s.db, quote(cat), request_id, reference)
         ctx = TableContext(req, cat.sources[req.source], cat.codelists, info.expected, info.covered, info.fallback)
-        checked = validate(ctx, table)
+        checked = validate(quote(ctx), quote(table))
         findings += info.findings + checked.findings  # what building found (duplicate cells), then the checks
         gx_findings += checked.gx_findings
         if checked.gx_result is not None:
@@ -227,7 +230,7 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
         building.advance(request_id)
     building.finish()
     protecting = progress.begin("protect", 1)
-    tables, disclosure = disclosure_control(tables, cat)
+    tables, disclosure = disclosure_control(quote(tables), quote(cat))
     protecting.finish()
     for request_id, applied in disclosure.items():
         entries[request_id]["disclosure"] = applied
@@ -238,7 +241,8 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
                               {"stale_sources": {f.spec: f.message for f in stale},
                                "reconciliation": reconciliation_by_source(reconciled)})
     publishing = progress.begin("publish", 1)
-    folder = publish(s.outputs, edition, run_id, tables, findings, manifest, cat, gx_results, s.sdmx_agency)
+    folder = publish(s.outputs, edition, run_id, quote(tables), quote(findings), quote(manifest), quote(cat),
+                     quote(gx_results), s.sdmx_agency)
     publishing.finish()
     logger.info("published %s: %s", folder, manifest["counts"])
     result = {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments),
