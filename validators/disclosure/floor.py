@@ -17,10 +17,8 @@ import pandas as pd
 
 from validators.spec.model import TOTAL
 
+from .linked import CONF, PERIOD, VALUE
 from .rules import DisclosureRule, primary_mask
-from .space import VALUE
-
-PERIOD = "time_period"
 
 
 def line_costs(table: pd.DataFrame, dims: list[str], along: str, confidential: pd.Series,
@@ -34,7 +32,7 @@ def line_costs(table: pd.DataFrame, dims: list[str], along: str, confidential: p
         "small": value.where(confidential, 0.0),
         "candidate": value.where(~confidential & (value > 0), np.inf),
         "total": (table[along].astype(str) == TOTAL).astype(int),
-        "unknown": (table["conf_status"].astype(str) != "F").astype(int),
+        "unknown": (table[CONF].astype(str) != "F").astype(int),
     })
     keys = [table[c].astype(str) for c in [PERIOD, *[d for d in dims if d != along]]]
     lines = frame.groupby(keys, sort=False).agg(conf=("conf", "sum"), small=("small", "sum"),
@@ -49,7 +47,7 @@ def line_costs(table: pd.DataFrame, dims: list[str], along: str, confidential: p
 
 def withheld_share_floor(table: pd.DataFrame, dims: list[str], rule: DisclosureRule) -> float:
     """The smallest share of the table's count a pattern keeping ``rule``'s promise can withhold."""
-    free = table["conf_status"].astype(str) == "F"
+    free = table[CONF].astype(str) == "F"
     value = pd.to_numeric(table[VALUE], errors="coerce").fillna(0)
     total = float(value[free].sum())
     if not total or not dims:

@@ -105,7 +105,7 @@ def broken_needs(linked: Linked, withheld: np.ndarray, needs: dict[int, Need],
         unsettled = [k for j, k in enumerate(unsettled) if j not in reached]
     broken = set()
     for k in unsettled:
-        found, _ = attacker.check(tasks[k])
+        found = attacker.check(tasks[k])
         if found is None:
             broken.add(tasks[k].cell)
         else:

@@ -210,21 +210,21 @@ class Attacker:
                     found[k] = (w,)
         return found
 
-    def check(self, task: Task) -> tuple[tuple | None, None]:
-        """(witnesses, None) when the task holds under the pattern, else (None, None)."""
+    def check(self, task: Task) -> tuple | None:
+        """The attacker's solutions that reach the task's goal under the pattern, or None."""
         p = task.cell
         comp = int(self.component[p])
         one = np.array([p])
         if task.kind == "up":  # min -y_p, with y_p capped at the goal
             obj, w = self._run(comp, one, -1.0, [0.0], [task.goal])
-            return ((w,), None) if -obj >= task.goal - TOL * (1 + abs(task.goal)) else (None, None)
+            return (w,) if -obj >= task.goal - TOL * (1 + abs(task.goal)) else None
         if task.kind == "down":  # min y_p, with y_p floored at the goal
             obj, w = self._run(comp, one, 1.0, [task.goal], [INF])
-            return ((w,), None) if obj <= task.goal + TOL * (1 + abs(task.goal)) else (None, None)
+            return (w,) if obj <= task.goal + TOL * (1 + abs(task.goal)) else None
         lo, w1 = self._run(comp, one, 1.0, [0.0], [INF])
         goal = lo + task.goal
         obj, w2 = self._run(comp, one, -1.0, [0.0], [goal])
-        return ((w1, w2), None) if -obj >= goal - TOL * (1 + abs(goal)) else (None, None)
+        return (w1, w2) if -obj >= goal - TOL * (1 + abs(goal)) else None
 
 
 def _solve_dual(h: highspy.Highs) -> highspy.HighsModelStatus:
