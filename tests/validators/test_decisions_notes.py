@@ -10,6 +10,7 @@ from validators.decisions import (
     Status,
     decide,
     fulfilment,
+    grouped_notes,
     publishable,
     publisher_total_notes,
     reconciliation_by_source,
@@ -117,3 +118,9 @@ def test_reconciliation_by_source_adds_up_every_request_of_a_source():
     out = reconciliation_by_source({"a": ("s", None), "b": ("s", rec), "c": ("s", rec)})
     assert out == {"s": {"checked": 4, "match": 2, "mismatch": 2, "examples": ["b: e", "c: e"],
                          "requests": ["b", "c"]}}
+
+
+def test_the_codes_grouped_as_other_are_named_for_reviewers():
+    req = CAT.requests["40a-movements"]
+    assert grouped_notes(req, {"nationality": ["BEL", "XXA"], "sex": []}) == [
+        "nationality: 2 code(s) with fewer than 1000 records in the source are published together as _O: BEL, XXA"]

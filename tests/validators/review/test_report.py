@@ -99,3 +99,22 @@ def png_pixels(png: bytes) -> bytes:
             data += png[pos + 8:pos + 8 + length]
         pos += 12 + length
     return zlib.decompress(data)
+
+
+def test_each_table_states_its_disclosure_control_in_words(tmp_path):
+    folder = tmp_path / "2025-12-31"
+    shutil.copytree(BROKEN, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["requests"]["40f-covid-deaths"]["disclosure"] = {
+        "rule": "threshold", "threshold": 5, "protection_lower": 5.0, "protection_upper": 5.0, "cells": 560,
+        "primary": 62, "secondary": 28, "withheld_share": 0.0034, "withheld_share_floor": 0.0029,
+        "audit": {"confidential_cells_audited": 62, "passed": True}}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    write_reviewer_files(folder, load_catalogue(ROOT / "specs")[0], rerun=True)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    (line,) = re.findall(r'<p class="disclosure">.*?</p>', html)
+    english = re.sub(r"<[^>]+>", "", re.sub(r'<span class="es">.*?</span>', "", line))
+    assert english == ("Disclosure control: 90 of 560 cells withheld (C), 0.3% of the count (no pattern keeping "
+                       "the promise could withhold less than 0.3%); audit: passed, no confidential cell of the "
+                       "tables of minsa-covid-deaths (62) can be narrowed, using everything they publish, to less "
+                       "than 5 below (or 0) and 5 above its value.")
