@@ -173,6 +173,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
             con.execute(statement)
         if sql.dupkeys:
             con.execute(sql.dupkeys)
+        run_bound(con, sql.typed, params)
         run_bound(con, sql.checked, params)
         con.execute("BEGIN")
     except Exception:
@@ -206,7 +207,8 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DROP TABLE IF EXISTS _checked; DROP TABLE IF EXISTS _dupkeys; DROP VIEW IF EXISTS _stage; "
+    con.execute("DROP TABLE IF EXISTS _checked; DROP TABLE IF EXISTS _typed; DROP TABLE IF EXISTS _dupkeys; "
+                "DROP VIEW IF EXISTS _stage; "
                 "DROP VIEW IF EXISTS _stage_text; DROP TABLE IF EXISTS _stage_in")
 
 

@@ -41,6 +41,15 @@ class RowBounds:
     period: tuple[date, date, str] | None = None  # first day, last day, as the file name says it
 
 
+def pseudonym(raw: str, p: Params) -> str:
+    """The first 128 bits of the keyed SHA-256, as an unsigned 128-bit integer.
+
+    A 64-character hex string would cost twice the disk and twice the write time of every
+    movement row (two pseudonyms a row); 128 bits keep collisions out of reach (about 1e-22 for
+    250 million distinct identifiers)."""
+    return f"CAST('0x' || left(sha256(concat({p.bind(PSEUDONYM_KEY)}, {raw})), 32) AS UHUGEINT)"
+
+
 def exact(raw: str, pattern: str, p: Params, cast: str) -> str:
     """TRY_CAST only text that matches `pattern`; anything else is NULL (and quarantined)."""
     return f"CASE WHEN regexp_full_match({raw}, {p.bind(pattern)}) THEN TRY_CAST({raw} AS {cast}) END"
@@ -59,6 +68,7 @@ def bounded(error: str, value: str, bounds: RowBounds | None, p: Params) -> str:
 
 @dataclass
 class LoadSQL:
+    typed: str                         # CREATE TEMP TABLE _typed AS ... (every row typed, hashed and checked once)
     checked: str                       # CREATE TEMP TABLE _checked AS ... (only the rows that break a rule or share a key)
     quarantine: str                    # INSERT INTO quarantine ... (all columns' failures)
     insert: str                        # INSERT INTO raw_<source> ... (clean rows only, typed in the same pass)
@@ -88,7 +98,7 @@ def column_exprs(col: Column, src: Source, index: dict[str, int], p: Params,
     """Named expressions computed once per row (over the staged text), and the rule broken.
 
     The rule is written over those names (t_ raw text, v_ typed value, b_ birth date, w_ `when`
-    holds), so nothing is parsed twice: this query runs over every row of twenty years of data.
+    holds, m_ a blank label), so nothing is parsed twice: this query runs over every row of twenty years of data.
     """
     raw = f"nullif(trim(s.c{index[col.source]}), '')"
     t, v = quote("t_" + col.name), quote("v_" + col.name)
@@ -99,8 +109,7 @@ def column_exprs(col: Column, src: Source, index: dict[str, int], p: Params,
         return f"CASE WHEN {t} IS NULL THEN {missing} WHEN {cond} THEN '{rule}' END"
 
     if col.type == "string":
-        exprs["v_" + col.name] = (f"sha256(concat({p.bind(PSEUDONYM_KEY)}, {raw}))"
-                                  if col.personal == "pseudonymise" else raw)
+        exprs["v_" + col.name] = pseudonym(raw, p) if col.personal == "pseudonymise" else raw
         return exprs, f"CASE WHEN {t} IS NULL THEN {missing} END"
     if col.type in ("integer", "number"):
         cast = "BIGINT" if col.type == "integer" else "DOUBLE"
@@ -133,9 +142,11 @@ def column_exprs(col: Column, src: Source, index: dict[str, int], p: Params,
         return exprs, (f"CASE WHEN {t} IS NULL THEN {missing} WHEN {v} IS NULL THEN 'not_an_age' "
                        f"WHEN {v} > 130 THEN 'age_out_of_range' END")
     # code: recoded through a small label -> code table joined as `join_alias`
+    # The label map says whether a label is blank (see build_load_sql), so no row is trimmed here.
     unknown_as = p.bind(col.if_empty) if col.if_empty else "NULL"
-    value = f"CASE WHEN {raw} IS NULL THEN {unknown_as} ELSE {join_alias}.code END"
-    error = err(f"{v} IS NULL", "unknown_label")
+    value = f"CASE WHEN {join_alias}.blank THEN {unknown_as} ELSE {join_alias}.code END"
+    exprs["m_" + col.name] = f"{join_alias}.blank"
+    error = f"CASE WHEN {quote('m_' + col.name)} THEN {missing} WHEN {v} IS NULL THEN 'unknown_label' END"
     if col.when:
         cond = " AND ".join(f"s.c{index[k]} = {p.bind(val)}" for k, val in col.when.items())
         exprs["w_" + col.name] = cond
@@ -165,11 +176,13 @@ def recode_rows(col: Column, codelists: dict[str, Codelist]) -> list[tuple[str, 
 
 def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelist], spec_file: str,
                    bounds: RowBounds | None = None) -> LoadSQL:
-    """Three passes over the staged text, none of which keeps a copy of every row.
+    """Passes over the staged text, each row typed and hashed once.
 
-    `_dupkeys` groups the record keys (one column, a hash aggregate); `_checked` holds only the rows
-    that break a rule or share a key, with their text and rules; the insert types every row once
-    more and keeps those not quarantined. Pseudonyms (sha256) are computed in the insert only.
+    `_dupkeys` groups the record keys (one column, a hash aggregate); `_typed` holds every row's
+    stored values and whether it is bad; `_checked` holds only the bad rows (a rule broken, a key
+    shared) with their text and rules, worked out again for them alone; the insert copies the good
+    rows of `_typed`. Measured on 10 M movement rows: 108 CPU s when the insert typed and hashed
+    every row a second time and `_typed` kept every rule and text, 84 s now (benchmarks/RESULTS.md).
     """
     index = {h: i for i, h in enumerate(headers)}
     p = Params()
@@ -182,10 +195,11 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
             # Labels are folded once per distinct label (a handful), not once per row; the row
             # query then hash-joins on the label exactly as written.
             c = f"c{index[col.source]}"
-            maps.append(f"CREATE OR REPLACE TEMP TABLE _map_{n} AS SELECT d.{c} AS raw, r.code FROM "
+            maps.append(f"CREATE OR REPLACE TEMP TABLE _map_{n} AS SELECT d.{c} AS raw, r.code, "
+                        f"nullif(trim(d.{c}), '') IS NULL AS blank FROM "
                         f"(SELECT DISTINCT {c} FROM _stage_text) d LEFT JOIN _recode_{n} r "
                         f"ON r.label = upper(strip_accents(trim(d.{c})))")
-            joins[col.name] = f"LEFT JOIN _map_{n} {alias} ON {alias}.raw = s.{c}"
+            joins[col.name] = f"LEFT JOIN _map_{n} {alias} ON {alias}.raw IS NOT DISTINCT FROM s.{c}"
             recodes.extend((f"_recode_{n}", label, code) for _, label, code in recode_rows(col, codelists))
         outer.append(f"{errors[col.name]} AS {quote('e_' + col.name)}")
         formats = ", ".join(col.formats) or "ISO (YYYY-MM-DD)"
@@ -199,40 +213,46 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
                         f"FROM (SELECT _row, {quote('t_' + col.name)} AS t, {quote('e_' + col.name)} AS rule "
                         f"FROM _checked WHERE {quote('e_' + col.name)} IS NOT NULL)")
 
-    def typed(names: list[str], hashed: bool = True, numbered: bool = True) -> str:
+    def typed(names: list[str], hashed: bool = True, numbered: bool = True, where: str = "") -> str:
         """The staged rows with the named columns' expressions (and only the joins they need)."""
         cols = [c for c in kept if c.name in names]
         exprs = [f"{e} AS {quote(name)}" for c in cols for name, e in exprs_of[c.name].items()
                  if hashed or not (c.personal == "pseudonymise" and name.startswith("v_"))]
         rows, stage = ("s._row, ", "_stage") if numbered else ("", "_stage_text")
-        return f"SELECT {rows}{', '.join(exprs)} FROM {stage} s {' '.join(joins[c.name] for c in cols if c.name in joins)}"
+        joined = " ".join(joins[c.name] for c in cols if c.name in joins)
+        return f"SELECT {rows}{', '.join(exprs)} FROM {stage} s {joined}{where}"
 
     every = [c.name for c in kept]
     clean = " AND ".join(quote("e_" + c.name) + " IS NULL" for c in kept) or "TRUE"
     keys = [c for c in kept if c.name in src.record_key] if src.kind == "microdata" else []
     key_exprs = [dup_key(c) for c in keys]
     first, dup_error = duplicate_sql(src, keys, key_exprs, clean, p)
-    flagged = f"SELECT {', '.join(outer)}, * FROM ({typed(every, hashed=False)})"
-    dupkeys = None
+    dupkeys, shared, joined = None, "false", ""
     if keys:
         dupkeys = (f"CREATE OR REPLACE TEMP TABLE _dupkeys AS SELECT "
                    f"{', '.join(f'{k} AS k{i}' for i, k in enumerate(key_exprs))}, true AS _shared "
                    f"FROM ({typed([c.name for c in keys], hashed=False, numbered=False)}) GROUP BY ALL HAVING count(*) > 1")
         on = " AND ".join(f"d.k{i} = {k}" for i, k in enumerate(key_exprs))
-        flagged = f"SELECT x.* FROM ({flagged}) x LEFT JOIN _dupkeys d ON {on} WHERE NOT ({clean}) OR d._shared"
-    else:
-        flagged = f"SELECT * FROM ({flagged}) WHERE NOT ({clean})"
-    checked = f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM ({flagged})"
+        shared, joined = "coalesce(d._shared, false)", f" LEFT JOIN _dupkeys d ON {on}"
+    values = [quote("v_" + c.name) for c in kept]
+    # a suppressed cell ("<5") keeps its token as a flag; its value stays NULL
+    flags = [f"CASE WHEN {quote('v_' + c.name)} IS NULL THEN {quote('t_' + c.name)} END AS {quote('f_' + c.name)}"
+             for c in kept if c.suppressed]
+    # One pass types and hashes every row and keeps only what the insert needs, with `_bad` (the
+    # row breaks a rule or shares its key). The rules' texts and messages are worked out again
+    # for the bad rows alone: a handful, where storing them for every row cost a column each.
+    typed_rows = (f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT x._row, {', '.join(values + flags)}, "
+                  f"NOT ({clean}) OR {shared} AS _bad FROM (SELECT {', '.join(outer)}, * FROM ({typed(every)})) x{joined}")
+    bad = typed(every, hashed=False, where=" WHERE s._row IN (SELECT _row FROM _typed WHERE _bad)")
+    checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM (SELECT x.*, {shared} AS _shared "
+               f"FROM (SELECT {', '.join(outer)}, * FROM ({bad})) x{joined})")
     quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(messages + dup_error)
     kept_rows = clean + (" AND (_first IS NULL OR _first = _row)" if dup_error else "")
     raw = quote("raw_" + src.id.replace("-", "_"))
-    values = [quote("v_" + c.name) for c in kept]
-    # a suppressed cell ("<5") keeps its token as a flag; its value stays NULL
-    flags = [f"CASE WHEN {quote('v_' + c.name)} IS NULL THEN {quote('t_' + c.name)} END"
-             for c in kept if c.suppressed]
-    insert = (f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, _row FROM ({typed(every)}) "
-              f"WHERE _row NOT IN (SELECT _row FROM _checked WHERE NOT ({kept_rows}))")
-    return LoadSQL(checked, quarantine, insert, raw_table_ddl(src), p.values, recodes, maps, dupkeys)
+    firsts = f" OR _row IN (SELECT _row FROM _checked WHERE {kept_rows})" if dup_error else ""
+    stored = values + [quote("f_" + c.name) for c in kept if c.suppressed]
+    insert = f"INSERT INTO {raw} SELECT {', '.join(stored)}, $file, _row FROM _typed WHERE NOT _bad{firsts}"
+    return LoadSQL(typed_rows, checked, quarantine, insert, raw_table_ddl(src), p.values, recodes, maps, dupkeys)
 
 
 def dup_key(col: Column) -> str:
@@ -265,7 +285,7 @@ def duplicate_sql(src: Source, keys: list[Column], key_exprs: list[str], clean: 
 def raw_table_ddl(src: Source) -> str:
     """CREATE TABLE IF NOT EXISTS raw_<source>: typed canonical columns, flags, provenance."""
     kept = [c for c in src.columns if c.personal != "drop"]
-    defs = [f"{quote(c.name)} {SQL_TYPES[c.type]}" for c in kept]
+    defs = [f"{quote(c.name)} {'UHUGEINT' if c.personal == 'pseudonymise' else SQL_TYPES[c.type]}" for c in kept]
     defs += [f"{quote(c.name + '_flag')} VARCHAR" for c in kept if c.suppressed]
     raw = quote("raw_" + src.id.replace("-", "_"))
     return f"CREATE TABLE IF NOT EXISTS {raw} ({', '.join(defs)}, _file VARCHAR, _row BIGINT)"
