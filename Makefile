@@ -48,7 +48,7 @@ test: install browser
 	$(BIN)/lint-imports
 	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=10
 
-BENCH_VARIANTS ?= pipeline,bare,pandas
+BENCH_VARIANTS ?= pipeline,bare,bare_same,pandas
 bench: install
 	$(BIN)/python -m benchmarks.movements --rows $(ROWS) --variants $(BENCH_VARIANTS)
 

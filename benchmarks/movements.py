@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / ".data"
-NAMES = {"pipeline": "pipeline", "bare": "bare DuckDB SQL", "pandas": "pandas (chunked)"}
+NAMES = {"pipeline": "pipeline", "bare": "bare DuckDB SQL", "bare_same": "bare, same typing",
+         "pandas": "pandas (chunked)", "pandas_same": "pandas, same typing"}
 
 
 def extract_dir(rows: int, seed: int) -> Path:
@@ -88,11 +89,11 @@ def report(rows: int, seed: int, results: dict[str, dict]) -> list[str]:
     pipe = results.get("pipeline", {})
     lines = [f"rows: {rows:,} movement records (seed {seed}) on {os.cpu_count()} cores"
              + (f", {pipe['rows_quarantined']:,} quarantined" if pipe else "")]
-    lines.append(f"{'':17}{'load':>8}{'build':>8}{'valid.':>8}{'total':>8}{'cpu':>8}{'peak MB':>9}")
+    lines.append(f"{'':18}{'load':>8}{'build':>8}{'valid.':>8}{'total':>8}{'cpu':>8}{'peak MB':>9}")
     for part, r in results.items():
-        lines.append(f"{NAMES[part]:17}{r['load_s']:8.1f}{r['build_s']:8.1f}{r.get('validate_s', 0):8.1f}"
+        lines.append(f"{NAMES[part]:18}{r['load_s']:8.1f}{r['build_s']:8.1f}{r.get('validate_s', 0):8.1f}"
                      f"{total(r):8.1f}{total(r, cpu=True):8.1f}{r['peak_rss_mb']:9.0f}")
-    for other in ("bare", "pandas"):
+    for other in ("bare", "bare_same", "pandas", "pandas_same"):
         if pipe and other in results:
             o = results[other]
             lines.append(f"pipeline / {other}: load+build time {made(pipe) / made(o):.2f}x (cpu "

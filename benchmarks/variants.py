@@ -3,6 +3,9 @@
 - `pipeline`: this project (load with quarantine, build, validate), then one month appended
   onto the loaded years and the table rebuilt: the monthly cost an office pays;
 - `bare`: what DuckDB does with no checks (typed read_csv into a table, GROUP BY CUBE);
+- `bare_same`: the pipeline's typing (recodes, age, pseudonyms) as one plain query, no checks;
+- `pandas_same`: the pipeline's typing (recodes, age, pseudonyms, a stored table) in pandas
+  (benchmarks/pandas_same.py);
 - `pandas`: what an office would otherwise write (each file read in chunks as text, the two
   dates parsed, grouped by year x direction x sex x 5-year age x nationality, then the cube).
 
@@ -121,6 +124,51 @@ def run_bare(landing: Path, db: Path, month: Path | None = None) -> dict:
     return out
 
 
+def recode_values(column: str) -> str:
+    """The spec's label -> code pairs for one code column, labels as the spec writes them (the
+    cheapest plain join: exact labels, nothing folded per row), as a VALUES list."""
+    from validators.spec.lint import load_catalogue
+
+    cat, _ = load_catalogue(ROOT / "specs")
+    col = cat.sources["migraciones-movements"].column(column)
+    pairs = {code: code for code in cat.codelists[col.codelist].code_set()} | dict(col.recode)
+    rows = ", ".join(f"('{label.replace(chr(39), chr(39) * 2)}', '{code}')" for label, code in pairs.items())
+    return f"(VALUES {rows})"
+
+
+def run_bare_same(landing: Path, db: Path, month: Path | None = None) -> dict:
+    """The pipeline's typing written as one plain query: every column read as text, the dates
+    parsed, the labels recoded (folded), the age computed and the two identifiers pseudonymised as
+    the pipeline stores them; no quarantine, no record numbers, no provenance, no idempotency."""
+    import duckdb
+
+    con = duckdb.connect(str(db), config={"memory_limit": "1GB"})
+    clock = Clock()
+    codes = {"direction": "TIPO_MOVIMIENTO", "sex": "SEXO", "nationality": "NACIONALIDAD",
+             "migration_status": "CALIDAD_MIGRATORIA", "occupation": "OCUPACION"}
+    joins = " ".join(f"LEFT JOIN {recode_values(name)} AS {name}(label, code) "
+                     f"ON {name}.label = s.{col}" for name, col in codes.items())
+    hashed = "CAST('0x' || left(sha256(concat('bench-key', trim(s.{0}))), 32) AS UHUGEINT)"
+    con.execute(f"""CREATE TABLE m AS SELECT {hashed.format('ID_MOVIMIENTO')} AS movement_id,
+        CAST(try_strptime(trim(s.FECHA_MOVIMIENTO), '%d/%m/%Y') AS DATE) AS movement_date,
+        direction.code AS direction, trim(s.PUESTO_CONTROL) AS border_post, coalesce(sex.code, '_U') AS sex,
+        CAST(date_sub('year', CAST(try_strptime(trim(s.FECHA_NACIMIENTO), '%d/%m/%Y') AS DATE),
+             CAST(try_strptime(trim(s.FECHA_MOVIMIENTO), '%d/%m/%Y') AS DATE)) AS INTEGER) AS age,
+        nationality.code AS nationality, migration_status.code AS migration_status,
+        coalesce(occupation.code, '_U') AS occupation, trim(s.TIPO_DOCUMENTO) AS document_type,
+        {hashed.format('NUMERO_DOCUMENTO')} AS document_number
+        FROM read_csv('{landing}/migraciones/*.csv', delim=';', header=true, encoding='latin-1',
+                      all_varchar=true, ignore_errors=true) s {joins}""")
+    clock.stage("load")
+    con.execute("""CREATE TABLE c AS SELECT year(movement_date) AS y, direction, sex, age // 5 AS age5,
+        nationality, count(*) AS n FROM m GROUP BY y, CUBE(direction, sex, age5, nationality)""")
+    clock.stage("build")
+    out = {**clock.out, "rows_loaded": con.execute("SELECT count(*) FROM m").fetchall()[0][0],
+           "cube_rows": con.execute("SELECT count(*) FROM c").fetchall()[0][0]}
+    con.close()
+    return out
+
+
 PANDAS_KEYS = ["TIPO_MOVIMIENTO", "SEXO", "age5", "NACIONALIDAD"]
 
 
@@ -152,4 +200,11 @@ def run_pandas(landing: Path, db: Path | None = None, month: Path | None = None)
     return {**clock.out, "rows_loaded": rows, "cube_rows": cube_rows}
 
 
-VARIANTS = {"pipeline": run_pipeline, "bare": run_bare, "pandas": run_pandas}
+def run_pandas_same(landing: Path, db: Path, month: Path | None = None) -> dict:
+    from benchmarks.pandas_same import run_pandas_same as run
+
+    return run(landing, db, month)
+
+
+VARIANTS = {"pipeline": run_pipeline, "bare": run_bare, "bare_same": run_bare_same, "pandas": run_pandas,
+            "pandas_same": run_pandas_same}
