@@ -70,7 +70,9 @@ def measure(part: str, landing: Path, month: Path | None) -> dict:
         if proc.returncode:
             raise SystemExit(f"{part} failed:\n{proc.stderr[-3000:]}")
         result = json.loads(proc.stdout.strip().splitlines()[-1])
-        result["disk_mb"] = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file()) / 2**20
+        # the warehouse and its spill files; not the month's landing folder (hard links to the extracts)
+        result["disk_mb"] = sum(f.stat().st_size for f in Path(tmp).rglob("*")
+                                if f.is_file() and "month" not in f.relative_to(tmp).parts) / 2**20
     return result
 
 
