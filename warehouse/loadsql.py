@@ -47,7 +47,8 @@ def pseudonym(raw: str, p: Params) -> str:
     A 64-character hex string would cost twice the disk and twice the write time of every
     movement row (two pseudonyms a row); 128 bits keep collisions out of reach (about 1e-22 for
     250 million distinct identifiers)."""
-    return f"CAST('0x' || left(sha256(concat({p.bind(PSEUDONYM_KEY)}, {raw})), 32) AS UHUGEINT)"
+    hashed = f"CAST('0x' || left(sha256(concat({p.bind(PSEUDONYM_KEY)}, {raw})), 32) AS UHUGEINT)"
+    return f"CASE WHEN {raw} IS NOT NULL THEN {hashed} END"  # a blank is no one: not the key's own hash
 
 
 def exact(raw: str, pattern: str, p: Params, cast: str) -> str:

@@ -101,3 +101,18 @@ def test_same_file_twice_loads_once_and_a_changed_file_replaces_its_rows(minsa):
     assert con.execute("SELECT count(*) FROM raw_minsa_covid_deaths").fetchone()[0] == 3
     assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM load_log").fetchone()[0] == 1
+
+
+def test_a_blank_identifier_has_no_pseudonym_rather_than_one_shared_by_every_blank():
+    import hashlib
+
+    import duckdb
+
+    from warehouse.db import Params
+    from warehouse.loadsql import PSEUDONYM_KEY, pseudonym
+
+    p = Params()
+    sql = f"SELECT {pseudonym('x', p)} FROM (VALUES ('A1'), (NULL)) t(x)"
+    params = {k: ("k" if v is PSEUDONYM_KEY else v) for k, v in p.values.items()}
+    got = [r[0] for r in duckdb.connect().execute(sql, params).fetchall()]
+    assert got == [int(hashlib.sha256(b"kA1").hexdigest()[:32], 16), None]
