@@ -85,15 +85,25 @@ def extract_files(source: Source, landing: Path) -> list[Path]:
     return confined_files(source.path, landing)[0]
 
 
+# Bumped whenever the raw tables' layout changes, so a warehouse loaded by older code reloads its
+# sources instead of mixing layouts (2: pseudonyms stored as 128-bit integers, not hex text).
+STORAGE_FORMAT = 2
+
+
+def source_state(spec_hash: str) -> str:
+    """What a source's rows were loaded under: its spec and the storage format."""
+    return f"{spec_hash}/format-{STORAGE_FORMAT}"
+
+
 def _reset_if_spec_changed(con: duckdb.DuckDBPyConnection, source: Source, spec_hash: str) -> None:
     row = con.execute("SELECT spec_sha256 FROM source_state WHERE source = ?", [source.id]).fetchone()
-    if row and row[0] == spec_hash:
+    if row and row[0] == source_state(spec_hash):
         return
     con.execute("BEGIN")
     con.execute(f"DROP TABLE IF EXISTS {raw_table(source.id)}")
     con.execute("DELETE FROM load_log WHERE source = ?", [source.id])
     con.execute("DELETE FROM quarantine WHERE source = ?", [source.id])
-    con.execute("INSERT OR REPLACE INTO source_state VALUES (?, ?)", [source.id, spec_hash])
+    con.execute("INSERT OR REPLACE INTO source_state VALUES (?, ?)", [source.id, source_state(spec_hash)])
     con.execute("COMMIT")
 
 

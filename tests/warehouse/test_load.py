@@ -116,3 +116,17 @@ def test_a_blank_identifier_has_no_pseudonym_rather_than_one_shared_by_every_bla
     params = {k: ("k" if v is PSEUDONYM_KEY else v) for k, v in p.values.items()}
     got = [r[0] for r in duckdb.connect().execute(sql, params).fetchall()]
     assert got == [int(hashlib.sha256(b"kA1").hexdigest()[:32], 16), None]
+
+
+def test_a_warehouse_loaded_in_an_older_storage_format_reloads_its_source(minsa):
+    con, load, _ = minsa
+    load()
+    spec_hash = con.execute("SELECT spec_sha256 FROM load_log").fetchone()[0]
+    # as code before the 128-bit pseudonyms left it: the state names the spec alone
+    con.execute("UPDATE source_state SET spec_sha256 = ?", [spec_hash])
+    con.execute("UPDATE raw_minsa_covid_deaths SET record_id = NULL")
+    (again,) = load()
+    assert not again.skipped and again.rows_loaded == 9
+    assert con.execute("SELECT count(record_id) FROM raw_minsa_covid_deaths").fetchone()[0] == 9
+    (steady,) = load()
+    assert steady.skipped
