@@ -54,6 +54,13 @@ def test_a_file_whose_every_row_is_quarantined_loads_nothing_and_says_why(tmp_pa
     assert q == []  # the refused file leaves nothing behind: its one message is the finding
 
 
+def test_a_file_whose_every_date_is_in_another_format_names_the_format_that_fits(tmp_path):
+    con, result, q = load(tmp_path, ["a,16/01/2024,F,30,1", "b,17/01/2024,F,30,1"])
+    assert result.error == ("t/f.csv: no row loaded: all 2 rows were quarantined (not_a_date in DAY: 2 rows from "
+                            "row 2 (0 of the first 2 values match %Y-%m-%d; 2 match %d/%m/%Y)). Check the file "
+                            "against the source spec specs/sources/t.yaml")
+
+
 def test_a_date_after_the_load_date_is_quarantined(tmp_path):
     con, result, q = load(tmp_path, ["a,2024-01-01,F,30,1", "b,2099-01-01,F,30,1"])
     assert q == [(3, "DAY", "2099-01-01", "date_after_load", "'2099-01-01' in DAY is after the load date 2025-03-01")]
