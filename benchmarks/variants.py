@@ -127,11 +127,10 @@ def run_bare(landing: Path, db: Path, month: Path | None = None) -> dict:
 def recode_values(column: str) -> str:
     """The spec's label -> code pairs for one code column, labels as the spec writes them (the
     cheapest plain join: exact labels, nothing folded per row), as a VALUES list."""
-    from validators.spec.lint import load_catalogue
+    from benchmarks.pandas_same import CODES, label_maps
 
-    cat, _ = load_catalogue(ROOT / "specs")
-    col = cat.sources["migraciones-movements"].column(column)
-    pairs = {code: code for code in cat.codelists[col.codelist].code_set()} | dict(col.recode)
+    header = next(h for h, name in CODES.items() if name == column)
+    pairs = label_maps()[header]
     rows = ", ".join(f"('{label.replace(chr(39), chr(39) * 2)}', '{code}')" for label, code in pairs.items())
     return f"(VALUES {rows})"
 

@@ -72,7 +72,7 @@ class LoadSQL:
     typed: str                         # CREATE TEMP TABLE _typed AS ... (every row typed, hashed and checked once)
     checked: str                       # CREATE TEMP TABLE _checked AS ... (only the rows that break a rule or share a key)
     quarantine: str                    # INSERT INTO quarantine ... (all columns' failures)
-    insert: str                        # INSERT INTO raw_<source> ... (clean rows only, typed in the same pass)
+    insert: str                        # INSERT INTO raw_<source> ... (the good rows of _typed, copied)
     create_raw: str                    # CREATE TABLE IF NOT EXISTS raw_<source>
     params: dict[str, object] = field(default_factory=dict)
     recodes: list[tuple[str, str, str]] = field(default_factory=list)  # (temp table, LABEL, code)
@@ -183,7 +183,7 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
     stored values and whether it is bad; `_checked` holds only the bad rows (a rule broken, a key
     shared) with their text and rules, worked out again for them alone; the insert copies the good
     rows of `_typed`. Measured on 10 M movement rows: 108 CPU s when the insert typed and hashed
-    every row a second time and `_typed` kept every rule and text, 84 s now (benchmarks/RESULTS.md).
+    every row a second time, 84 s now (benchmarks/RESULTS.md).
     """
     index = {h: i for i, h in enumerate(headers)}
     p = Params()
@@ -242,11 +242,15 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
     # One pass types and hashes every row and keeps only what the insert needs, with `_bad` (the
     # row breaks a rule or shares its key). The rules' texts and messages are worked out again
     # for the bad rows alone: a handful, where storing them for every row cost a column each.
+    def ruled(rows: str) -> str:
+        """The rows with each column's broken rule (`e_<name>`) and the record-key join."""
+        return f"(SELECT {', '.join(outer)}, * FROM ({rows})) x{joined}"
+
     typed_rows = (f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT x._row, {', '.join(values + flags)}, "
-                  f"NOT ({clean}) OR {shared} AS _bad FROM (SELECT {', '.join(outer)}, * FROM ({typed(every)})) x{joined}")
+                  f"NOT ({clean}) OR {shared} AS _bad FROM {ruled(typed(every))}")
     bad = typed(every, hashed=False, where=" WHERE s._row IN (SELECT _row FROM _typed WHERE _bad)")
     checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM (SELECT x.*, {shared} AS _shared "
-               f"FROM (SELECT {', '.join(outer)}, * FROM ({bad})) x{joined})")
+               f"FROM {ruled(bad)})")
     quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(messages + dup_error)
     kept_rows = clean + (" AND (_first IS NULL OR _first = _row)" if dup_error else "")
     raw = quote("raw_" + src.id.replace("-", "_"))
