@@ -13,7 +13,7 @@ import pandas as pd
 
 from validators.checks.additivity import reconcile_totals
 from validators.spec.findings import Finding, has_errors
-from validators.spec.model import OTHER, Request, Source
+from validators.spec.model import OTHER, TOTAL, Request, Source
 
 
 class Status(StrEnum):
@@ -143,6 +143,16 @@ def grouped_notes(req: Request, grouped: dict[str, list[str]]) -> list[str]:
             f"published together as {OTHER}: {', '.join(codes)}" for dim, codes in grouped.items() if codes]
 
 
+def totals_only_notes(req: Request) -> list[str]:
+    """Which cells the table leaves out by design (the spec's totals_only), and how to read around them."""
+    out = []
+    for dim, only in req.totals_only.items():
+        where = "in total" + "".join(f" and by {d}" for d in only.crossed_with)
+        out.append(f"{dim} {only.code} and {dim} {TOTAL} (all together) are published {where} only: by any other "
+                   f"breakdown, add the {dim} codes published; {dim} {only.code} there is at most its total")
+    return out
+
+
 def totals_notes(source: Source, table: pd.DataFrame, dims: list[str]) -> list[str]:
     """Where the table's totals (_T) come from, and for each breakdown without one, why not."""
     if not dims or not len(table):
@@ -206,7 +216,7 @@ def decide(req: Request, source: Source, expected: list[str], table: pd.DataFram
     errors = sum(f.severity == "error" for f in findings)
     dims = [d for d, _ in req.delivered_dimensions()]
     rec = reconciliation(source, table, dims)
-    notes = list(notes) + totals_notes(source, table, dims) + reconciliation_note(rec) + publisher_total_notes(findings)
+    notes = list(notes) + totals_only_notes(req) + totals_notes(source, table, dims) + reconciliation_note(rec) + publisher_total_notes(findings)
     status = fulfilment(req, source, expected, present_periods(table), rows, errors, fallback,
                         empty_breakdowns=empty_breakdowns(table, dims), provisional=provisional_in(table),
                         data_until=data_until, notes=notes)

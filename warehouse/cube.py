@@ -24,6 +24,7 @@ from .db import Params, cube_table, quote, raw_table, run_bound
 from .grouping import grouped_filter_findings, grouped_sql, small_codes
 from .keys import duplicate_findings, find_duplicates, resolved_sql
 from .loadsql import raw_table_ddl
+from .totals_only import kept_cells_sql
 
 
 @dataclass
@@ -231,8 +232,10 @@ def _microdata_sql(req: Request, dims, codelists, base: str, names: list[str], p
         frames.append(f"SELECT time_period, {', '.join(names)} FROM (SELECT *{', ' + others if others else ''} FROM ({frame}))"
                       if names else frame)
     keys = ", ".join(["time_period"] + names)
+    kept = kept_cells_sql(req, {d: n for (d, _), n in zip(dims, names)}, bind)
     return (f"WITH base AS ({base}), agg AS ({agg}), frame AS ({' UNION '.join(frames)}) "
-            f"SELECT frame.*, coalesce(agg.obs_value, 0) AS obs_value, false AS _withheld FROM frame LEFT JOIN agg USING ({keys})")
+            f"SELECT frame.*, coalesce(agg.obs_value, 0) AS obs_value, false AS _withheld FROM frame LEFT JOIN agg USING ({keys}) "
+            f"WHERE {kept}")
 
 
 def _aggregate_sql(req: Request, source: Source, codelists, base: str, names: list[str], periods: str, bind) -> str:

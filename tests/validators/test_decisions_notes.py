@@ -15,6 +15,7 @@ from validators.decisions import (
     publisher_total_notes,
     reconciliation_by_source,
     totals_notes,
+    totals_only_notes,
 )
 from validators.spec.findings import finding
 
@@ -124,3 +125,13 @@ def test_the_codes_grouped_as_other_are_named_for_reviewers():
     req = CAT.requests["40a-movements"]
     assert grouped_notes(req, {"nationality": ["BEL", "XXA"], "sex": []}) == [
         "nationality: 2 code(s) with fewer than 1000 records in the source are published together as _O: BEL, XXA"]
+
+
+def test_a_table_giving_sex_not_stated_only_in_total_tells_the_reader_how_to_read_around_it():
+    assert totals_only_notes(CAT.requests["40a-movements"]) == [
+        "sex _U and sex _T (all together) are published in total and by direction only: by any other breakdown, "
+        "add the sex codes published; sex _U there is at most its total"]
+    assert totals_only_notes(CAT.requests["04-returns"]) == [
+        "sex _U and sex _T (all together) are published in total only: by any other breakdown, "
+        "add the sex codes published; sex _U there is at most its total"]
+    assert totals_only_notes(CAT.requests["40c-expulsions"]) == []

@@ -27,6 +27,7 @@ import pandas as pd
 from .hypercube import Need, protect
 from .linked import CONF, VALUE, Linked, Part, build_linked
 from .linkedattack import broken_needs, still_shown
+from .moves import balancing_cells
 from .rules import DisclosureRule
 
 TOL = 1e-6
@@ -142,6 +143,10 @@ def protect_period(linked: Linked, rules: dict[str, DisclosureRule], sensitive: 
     withheld, unmet = protect(linked, list(needs.values()), withheld)
     out.unmet += len(unmet)  # often covered by the other hypercubes: the audit says
     broken = _broken(linked, withheld, needs, out)
+    if broken:  # no hypercube served them: the cheapest move over every line of the linked tables
+        for cell in broken:
+            withheld[balancing_cells(linked, needs[cell], withheld)] = True
+        broken = _broken(linked, withheld, needs, out)
     # reinforce: the lines through a narrowed cell, then its blocks, then its blocks' grand totals too
     # (a table too small to hide a cell under its own total: never the other tables' periods)
     for kept, whole_blocks in ((keep, False), (keep, True), (np.isnan(value), True)):

@@ -20,7 +20,7 @@ hypercube is taken: cells already withheld cost nothing, the others their value 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import product
+from itertools import combinations, product
 
 import numpy as np
 
@@ -91,7 +91,7 @@ def _shared_within(linked: Linked) -> dict[str, np.ndarray]:
 def _stacked(ids, at, need: Need, value, withheld, blocked) -> list[np.ndarray] | None:
     picked, left = [], need.up
     for _ in range(MAX_STACK):
-        found = _cheapest(ids, at, Need(need.cell, left, need.down), value, withheld, blocked)
+        found = _cheapest_any(ids, at, Need(need.cell, left, need.down), value, withheld, blocked)
         if found is None:
             return None
         corners, reach = found
@@ -101,6 +101,41 @@ def _stacked(ids, at, need: Need, value, withheld, blocked) -> list[np.ndarray] 
         left -= reach
         blocked[corners] = True  # the next hypercube must not lean on the same cells
     return None
+
+
+def _cheapest_any(ids: np.ndarray, at: tuple[int, ...], need: Need, value: np.ndarray,
+                  withheld: np.ndarray, blocked: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """The cheapest hypercube over every axis or over fewer. Along an axis where p's line is no
+    equation (its total, or all its parts, unpublished: a table giving sex not stated only in total
+    has no "both sexes" by age, nor not-stated by age) the hypercube may stay put, as long as every
+    corner's line along that axis is no equation either."""
+    found = [_cheapest(ids, at, need, value, withheld, blocked)]
+    free = [a for a in range(ids.ndim) if bool(_no_line(ids, at, a, at))]
+    for k in range(1, len(free) + 1):
+        for skipped in combinations(free, k):
+            kept = [a for a in range(ids.ndim) if a not in skipped]
+            if not kept:
+                continue
+            fixed = tuple(at[a] if a in skipped else slice(None) for a in range(ids.ndim))
+            sub = ids[fixed]
+            for a in skipped:  # a corner whose line along a skipped axis is an equation cannot move
+                sub = np.where(_no_line(ids, at, a, fixed), sub, -1)
+            found.append(_cheapest(sub, tuple(at[a] for a in kept), need, value, withheld, blocked))
+    options = [f for f in found if f is not None]
+    enough = [f for f in options if f[1] >= need.up]
+    if enough:
+        return min(enough, key=lambda f: float(np.where(withheld[f[0]], 0.0, value[f[0]] + 0.5).sum()))
+    return max(options, key=lambda f: f[1]) if options else None
+
+
+def _no_line(ids: np.ndarray, at: tuple[int, ...], axis: int, fixed: tuple) -> np.ndarray:
+    """Over the cells ``fixed`` selects (all at p's code on ``axis``): is their line along ``axis``
+    no equation, its total unpublished (p a part) or every part unpublished (p the total)?"""
+    if at[axis] != 0:
+        return ids[fixed[:axis] + (0,) + fixed[axis + 1:]] < 0
+    parts = ids[fixed[:axis] + (slice(1, None),) + fixed[axis + 1:]]
+    kept_before = sum(1 for f in fixed[:axis] if isinstance(f, slice))
+    return (parts < 0).all(axis=kept_before)
 
 
 def _cheapest(ids: np.ndarray, at: tuple[int, ...], need: Need, value: np.ndarray,

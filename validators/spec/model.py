@@ -255,6 +255,14 @@ class Unavailable(Strict):
     reason: Labels
 
 
+class TotalsOnly(Strict):
+    """One code of a breakdown (e.g. sex not stated) published only in total: see Request.totals_only."""
+
+    code: str = Field(description="The code published only in total, e.g. _U (not stated)")
+    crossed_with: list[str] = Field(default_factory=list, description=(
+        "Breakdowns it is still crossed with (e.g. direction), where its counts are large enough"))
+
+
 Breakdown = Annotated[str | dict[str, str], Field(description="A dimension id, or {dimension: codelist} to bind another codelist")]
 
 
@@ -281,6 +289,12 @@ class Request(Strict):
         "Breakdown -> N: its codes with fewer than N records in the source (up to the reference date) "
         "are published together as _O (e.g. other nationalities), so that rare groups do not force the "
         "main figures to be withheld. Every request of the source that gives the breakdown groups it alike"))
+    totals_only: dict[str, TotalsOnly] = Field(default_factory=dict, description=(
+        "Breakdown -> {code, crossed_with}: in every combination with that breakdown, its code (e.g. sex "
+        "not stated) and its total (_T) are published only where the other breakdowns are at their "
+        "total or among crossed_with. A small 'not stated' group crossed with everything is mostly "
+        "counts of 1 or 2, and withholding them forces the large figures beside them (women, men) to "
+        "be withheld too; both sexes together by age is then men plus women, plus at most the code's total"))
     cross: list[list[str]] = Field(default_factory=list, description=(
         "Publish these combinations of breakdowns, each with all its totals, instead of crossing "
         "every breakdown with every other (which can give millions of mostly empty cells)"))

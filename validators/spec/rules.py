@@ -15,6 +15,7 @@ from .labelranges import label_range_problem
 from .model import OTHER, Request, Source
 from .periods import ANCHORS, FREQUENCY_RANK
 from .suggest import suggestion
+from .totals_only import totals_only_hits
 from .yamlpos import KeyPath, Problem, format_path
 
 Hit = tuple[KeyPath, str]  # (where in the spec, what is wrong and how to fix it)
@@ -267,6 +268,7 @@ RULES: list[Rule] = [
     Rule("measure-fits-source", "requests", _measure_fits_source),
     Rule("group-small", "requests", _group_small),
     Rule("group-small-alike", "requests", _group_small_alike),
+    Rule("totals-only", "requests", totals_only_hits),
     Rule("column-codelist", "sources", _column_codelist),
     Rule("column-references", "sources", _column_references),
     Rule("date-formats", "sources", _date_formats),

@@ -78,5 +78,5 @@ def test_group_small_mistakes_name_the_key_and_the_fix(tmp_path):
                    "bad-grouping: below 500): subtracting one table from another would give the rare codes back; "
                    "use the same group_small.nationality in all of them")
     assert f"specs/requests/bad-grouping.yaml:11:16 {differently}" in lines
-    assert f"specs/requests/40a-movements.yaml:32:16 {differently}" in lines  # each side is told
+    assert f"specs/requests/40a-movements.yaml:39:16 {differently}" in lines  # each side is told
     assert len(lines) == 7

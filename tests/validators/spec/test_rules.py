@@ -12,7 +12,7 @@ from validators.spec.rules import RULES, cross_reference_problems
 
 def test_registry_runs_every_rule_on_its_own_kind_of_spec_and_the_real_specs_pass():
     kinds = {r.name: r.kind for r in RULES}
-    assert len(kinds) == len(RULES) == 18
+    assert len(kinds) == len(RULES) == 19
     assert {n for n, k in kinds.items() if k == "sources"} == {
         "column-codelist", "column-references", "date-formats", "label-in-code-range"}
     assert set(kinds.values()) == {"requests", "sources"}
