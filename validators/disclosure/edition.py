@@ -27,8 +27,9 @@ PARALLEL_FROM_CELLS = 20_000  # frequency cells in the edition from which period
 PERSON_UNITS = {"PS", "NUMBER"}  # frequency tables: counts of persons, cases, movements
 NOT_PROTECTED = "not protected: a magnitude table without contributor data (a national total per period)"
 METHOD = ("hypercubes (tau-ARGUS's GHMITER idea): each confidential cell with the cheapest set of "
-          "complementary cells around it, grand totals never withheld; audited by an LP attacker over "
-          "every table of the source")
+          "complementary cells around it; where none serves, the cheapest move balancing every line of the "
+          "source's tables (LP); grand totals withheld only where no pattern publishing them passes the "
+          "audit (listed in grand_totals_withheld); audited by an LP attacker over every table of the source")
 
 
 def is_sensitive(req: Request, codelists: dict[str, Codelist]) -> bool:
@@ -51,6 +52,13 @@ def sub_tables(table: pd.DataFrame, req: Request) -> list[tuple[pd.DataFrame, li
         mask = (table[rest] == TOTAL).all(axis=1) if rest else pd.Series(True, index=table.index)
         out.append((table.loc[mask, ["time_period", *combo, "obs_value", "obs_status", "conf_status"]], combo))
     return out
+
+
+def grand_totals_withheld(before: pd.DataFrame, after: pd.DataFrame, dims: list[str]) -> list[str]:
+    """The periods whose grand total disclosure control withheld (not the source): a reviewer's first question."""
+    grand = (before[dims] == TOTAL).all(axis=1) if dims else pd.Series(True, index=before.index)
+    ours = grand & (before["conf_status"].astype(str) == "F") & (after["conf_status"].astype(str) == "C")
+    return sorted(before.loc[ours, "time_period"].astype(str).unique().tolist())
 
 
 def workers_for(tables: dict[str, pd.DataFrame], workers: int | None) -> int:
@@ -96,6 +104,7 @@ def _protect(ids: list[str], tables, requests, codelists, protected: dict, repor
         report[rid] = {**rules[rid].manifest(), **counts(tables[rid], rid, out),
                        "withheld_share_floor": withheld_share_floor(tables[rid], dims, rules[rid]), "method": METHOD,
                        "protected_with": [r for r in ids if r != rid] if together else [],
+                       "grand_totals_withheld": grand_totals_withheld(tables[rid], protected[rid], dims),
                        "audit": {"confidential_cells_audited": out.audited, "no_hypercube": out.unmet,
                                  "reinforced": out.escalated, "periods_withheld_whole": out.periods_whole,
                                  "failures_after_reinforcement": out.failures, "passed": True,
