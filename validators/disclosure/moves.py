@@ -24,41 +24,43 @@ MOVED = 1e-7
 
 def balancing_cells(linked: Linked, need: Need, withheld: np.ndarray) -> list[int]:
     """The published cells the cheapest balancing moves of ``need`` (up, then down) go through."""
+    h, n, k, lower, upper = _model(linked)
+    value = np.asarray(linked.value, dtype=float)
+    cost = np.zeros(2 * n)
+    cost[:k] = cost[n:n + k] = np.where(withheld, 0.0, value + 1.0)
+    h.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), cost)
+    out: set[int] = set()
+    p = need.cell
+    for col, size in ((p, need.up), (n + p, need.down)):  # y+_p = U, y-_p = 0; then y-_p = L, y+_p = 0
+        if size <= 0:
+            continue
+        other = n + p if col == p else p
+        h.changeColsBounds(2, np.array([col, other], dtype=np.int32), np.array([size, 0.0]), np.array([size, 0.0]))
+        h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            moved = np.asarray(h.getSolution().col_value)
+            out |= {int(i) for i in np.flatnonzero(np.abs(moved[:k] - moved[n:n + k]) > MOVED)}
+        h.changeColsBounds(2, np.array([p, n + p], dtype=np.int32), lower[[p, n + p]], upper[[p, n + p]])
+    return sorted(out)
+
+
+def _model(linked: Linked):
+    """One HiGHS model per period, made once: y = rise - fall over every cell of the attacker's system,
+    each line balanced, grand totals and unknown figures fixed, no published cell below 0. Each need
+    then only changes its cell's bounds and the costs, and starts from the last basis."""
+    if "moves" in linked.cache:
+        return linked.cache["moves"]
     values, lines = system(linked)
     n, k = len(values), len(linked.keys)
     value, _, grand = linked.arrays()
     fixed = grand | np.isnan(value)
     a = _matrix(n, lines)
-    model = sparse.hstack([a, -a]).tocsc()  # y = up - down, both >= 0
-    cost = np.zeros(n)
-    cost[:k] = np.where(withheld, 0.0, value + 1.0)
-    can_fall = np.full(n, INF)
-    can_fall[:k] = np.where(fixed, 0.0, np.nan_to_num(value))
-    can_rise = np.full(n, INF)
-    can_rise[:k] = np.where(fixed, 0.0, INF)
-    out: set[int] = set()
-    for sign, size in ((1.0, need.up), (-1.0, need.down)):
-        if size <= 0:
-            continue
-        rise, fall = can_rise.copy(), can_fall.copy()
-        lower = np.zeros(2 * n)
-        if sign > 0:
-            lower[need.cell], rise[need.cell], fall[need.cell] = size, size, 0.0
-        else:
-            lower[n + need.cell], fall[need.cell], rise[need.cell] = size, size, 0.0
-        moved = _solve(model, np.concatenate([cost, cost]), lower, np.concatenate([rise, fall]))
-        if moved is None:
-            continue
-        y = np.abs(moved[:n] - moved[n:])[:k]
-        out |= {int(i) for i in np.flatnonzero(y > MOVED)}
-    return sorted(out)
-
-
-def _solve(model: sparse.csc_matrix, cost, lower, upper) -> np.ndarray | None:
+    lower = np.zeros(2 * n)
+    upper = np.full(2 * n, INF)
+    upper[:k] = np.where(fixed, 0.0, INF)  # rise
+    upper[n:n + k] = np.where(fixed, 0.0, np.nan_to_num(value))  # fall: to 0 at most
     h = new_highs()
-    zero = np.zeros(model.shape[0])
-    pass_model(h, model, cost, lower, upper, zero, zero)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    return np.asarray(h.getSolution().col_value)
+    zero = np.zeros(a.shape[0])
+    pass_model(h, sparse.hstack([a, -a]).tocsc(), np.zeros(2 * n), lower, upper, zero, zero)
+    linked.cache["moves"] = h, n, k, lower, upper
+    return linked.cache["moves"]
