@@ -118,3 +118,20 @@ def test_each_table_states_its_disclosure_control_in_words(tmp_path):
                        "the promise could withhold less than 0.3%); audit: passed, no confidential cell of the "
                        "tables of minsa-covid-deaths (62) can be narrowed, using everything they publish, to less "
                        "than 5 below (or 0) and 5 above its value.")
+
+
+def test_a_withheld_grand_total_is_named_with_its_reason_in_the_report(tmp_path):
+    folder = tmp_path / "2025-12-31"
+    shutil.copytree(BROKEN, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["requests"]["40f-covid-deaths"]["disclosure"] = {
+        "rule": "threshold", "threshold": 5, "protection_lower": 5.0, "protection_upper": 5.0, "cells": 560,
+        "primary": 62, "secondary": 28, "withheld_share": 0.0034, "grand_totals_withheld": ["2020-03", "2021-01"],
+        "audit": {"confidential_cells_audited": 62, "passed": True}}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    write_reviewer_files(folder, load_catalogue(ROOT / "specs")[0], rerun=True)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    (line,) = re.findall(r'<p class="disclosure">.*?</p>', html)
+    english = re.sub(r"<[^>]+>", "", re.sub(r'<span class="es">.*?</span>', "", line))
+    assert english.endswith("5 above its value. Grand total withheld for 2020-03, 2021-01: no pattern publishing "
+                            "it passes the audit.")
