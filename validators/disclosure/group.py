@@ -7,8 +7,9 @@ For each period of the linked space (``linked``):
 2. their hypercubes (``hypercube``); a need no hypercube meets is left to the audit, as the
    other hypercubes often cover it;
 3. the audit (``linkedattack``) of every confidential cell against everything published. A cell
-   it narrows gets the lines through it withheld, then its blocks, then its blocks' grand totals
-   (a table too small to hide it); a period still failing is withheld whole;
+   it narrows gets the cheapest balancing move over every line of the source's tables (``moves``,
+   an LP), then, if still narrowed, the lines through it withheld, then its blocks, then its
+   blocks' grand totals (a table too small to hide it); a period still failing is withheld whole;
 4. the largest complementary cells offered back while the audit still passes.
 Nothing is published that the audit has not passed.
 """

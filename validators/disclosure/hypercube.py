@@ -15,6 +15,8 @@ hypercube stays met in the union. Corners are never a table's grand total, a fig
 not give, or a cell another block publishes too (its move would unbalance that block's lines); a
 cell published by several blocks gets one hypercube in each, moving together. The cheapest
 hypercube is taken: cells already withheld cost nothing, the others their value (the count lost).
+Along an axis where p's line is no equation (a table publishing sex not stated only in total has
+no "both sexes" by age) a hypercube of fewer axes serves: p need not move against a sibling there.
 """
 
 from __future__ import annotations
