@@ -26,7 +26,7 @@ import pandas as pd
 from validators.spec.model import TOTAL, Request
 
 PERIOD, VALUE, CONF = "time_period", "obs_value", "conf_status"
-Coord = tuple[str, str, str]  # (dimension, codelist, code)
+Coord = tuple[str, str, str]  # (dimension, dimension, code): see cell_coord
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Block:
     ids: np.ndarray
     axes: list[list[str]] = field(default_factory=list)  # codes of each axis, _T first
     fixed: tuple = ()  # the table's filters as codes
+    codelists: tuple[str, ...] = ()  # of each axis: a hidden cube joins only blocks that agree on them
 
 
 @dataclass
@@ -114,12 +115,19 @@ def _same(a: float, b: float) -> bool:
     return (np.isnan(a) and np.isnan(b)) or a == b
 
 
-def filter_coords(req: Request, codelist_of: dict[str, str]) -> tuple[Coord, ...]:
+def cell_coord(dim: str, code: str) -> Coord:
+    """One coordinate of a cell. Not by codelist: a code means the same records in every codelist
+    of a dimension (SDMX age codes name their range: Y0T17 in two bandings, _U "age unknown" in
+    all), so two tables publishing it publish one cell, which must have one fate."""
+    return (dim, dim, code)
+
+
+def filter_coords(req: Request, codelist_of: dict[str, str] | None = None) -> tuple[Coord, ...]:
     """A table's filters as codes: a list of codes is one code of its own (a sum of cells)."""
     out = []
     for dim, code in sorted(req.filters.items()):
         text = code if isinstance(code, str) else "+".join(sorted(code))
-        out.append((dim, codelist_of.get(dim, dim), text))
+        out.append(cell_coord(dim, text))
     return tuple(out)
 
 
@@ -163,12 +171,11 @@ def build_linked(parts: list[Part]) -> dict[str, Linked]:
             codes = [df[d].iloc[rows].astype(str).to_numpy() for d in dims]
             for n, r in enumerate(rows):
                 row_codes = [c[n] for c in codes]
-                key = tuple(sorted(fixed + tuple((d, cls.get(d, d), c)
-                                                 for d, c in zip(dims, row_codes) if c != TOTAL)))
+                key = tuple(sorted(fixed + tuple(cell_coord(d, c) for d, c in zip(dims, row_codes) if c != TOTAL)))
                 i = linked.cell(key, float(values[r]), bool(source_c[r]))
                 linked.rows[i].append((rid, df.index[r]))
                 ids[tuple(p[c] for p, c in zip(pos, row_codes))] = i
-            linked.blocks.append(Block(rid, tuple(dims), ids, axes, fixed))
+            linked.blocks.append(Block(rid, tuple(dims), ids, axes, fixed, tuple(cls.get(d, d) for d in dims)))
     return periods
 
 

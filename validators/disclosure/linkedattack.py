@@ -9,6 +9,8 @@ reach ``value + up`` and ``value - down``.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 
 from validators.spec.model import TOTAL
@@ -26,16 +28,19 @@ def system(linked: Linked) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
     if "system" in linked.cache:  # the same period is audited several times (reinforcement, release)
         return linked.cache["system"]
     value = list(np.asarray(linked.value, dtype=float))
+    truth: dict[int, float] = {}  # what we know of an added slack cell (for ``moves``, never the attacker)
     lines = []
     for total, parts, kind in linked.lines():
         if kind == "slack":
             value.append(np.nan)
+            truth[len(value) - 1] = value[total] - float(np.sum(np.asarray(value)[parts]))
             parts = np.append(parts, len(value) - 1)
         lines.append((total, parts))
-    by_filters: dict[tuple, list[Block]] = {}  # tables with the same filters: faces of one cube
-    for block in linked.blocks:
-        by_filters.setdefault(block.fixed, []).append(block)
-    for blocks in by_filters.values():
+    for whole, part in nested_pairs(linked):  # a filtered table's cell is within the unfiltered one
+        value.append(np.nan)
+        truth[len(value) - 1] = value[whole] - value[part]
+        lines.append((whole, np.array([part, len(value) - 1], dtype=np.int64)))
+    for blocks in cube_groups(linked.blocks):
         if len(blocks) < 2:
             continue
         joint = hidden_cube(blocks, value)
@@ -46,7 +51,42 @@ def system(linked: Linked) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
         else:
             lines += joint
     linked.cache["system"] = np.asarray(value), lines
+    linked.cache["slack_truth"] = truth
     return linked.cache["system"]
+
+
+def nested_pairs(linked: Linked) -> list[tuple[int, int]]:
+    """(whole, part): a cell of a filtered table (Peruvians' entries by sex) and each published cell
+    whose codes are a part of its own but not all of its table's filters (all entries by sex): the
+    part cannot exceed the whole, which an attacker uses to bound it from above."""
+    out: set[tuple[int, int]] = set()
+    for block in linked.blocks:
+        if not block.fixed:
+            continue
+        for c in np.unique(block.ids[block.ids >= 0]):
+            key = linked.keys[int(c)]
+            for k in range(len(key)):
+                for sub in combinations(key, k):
+                    u = linked.index.get(sub)
+                    if u is not None and u != c and not set(block.fixed) <= set(sub):
+                        out.add((u, int(c)))
+    return sorted(out)
+
+
+def cube_groups(blocks: list[Block]) -> list[list[Block]]:
+    """Tables with the same filters are faces of one cube, if they code each shared breakdown by the
+    same codelist: two age bandings are not two partitions of one axis."""
+    groups: list[tuple[tuple, dict[str, str], list[Block]]] = []
+    for block in blocks:
+        coding = dict(zip(block.dims, block.codelists))
+        for fixed, seen, members in groups:
+            if fixed == block.fixed and all(seen.get(d, c) == c for d, c in coding.items()):
+                seen.update(coding)
+                members.append(block)
+                break
+        else:
+            groups.append((block.fixed, coding, [block]))
+    return [members for _, _, members in groups]
 
 
 def hidden_cube(blocks: list[Block], value: list[float]) -> list[tuple[int, np.ndarray]] | None:

@@ -59,6 +59,9 @@ def _model(linked: Linked):
     upper = np.full(2 * n, INF)
     upper[:k] = np.where(fixed, 0.0, INF)  # rise
     upper[n:n + k] = np.where(fixed, 0.0, np.nan_to_num(value))  # fall: to 0 at most
+    for i, slack in linked.cache.get("slack_truth", {}).items():  # a total's gap over its parts stays >= 0
+        if np.isfinite(slack):
+            upper[n + i] = max(slack, 0.0)
     h = new_highs()
     zero = np.zeros(a.shape[0])
     pass_model(h, sparse.hstack([a, -a]).tocsc(), np.zeros(2 * n), lower, upper, zero, zero)
