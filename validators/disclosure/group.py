@@ -2,8 +2,8 @@
 
 For each period of the linked space (``linked``):
 1. confidential cells: a count from 1 to T-1 under the strictest rule of any table publishing it;
-   in a sensitive table also a cell holding a whole small line while its siblings are published
-   as 0 ("all 7 adults expelled were men": group disclosure), which must be able to be 1 lower;
+   in a sensitive table, where a small line is wholly in one cell and its siblings are 0 ("all 7
+   adults expelled were men": group disclosure), one of those zeros, which must be able to be 1;
 2. their hypercubes (``hypercube``); a need no hypercube meets is left to the audit, as the
    other hypercubes often cover it;
 3. the audit (``linkedattack``) of every confidential cell against everything published. A cell
@@ -71,9 +71,12 @@ def needs_of(linked: Linked, value: np.ndarray, rules: list[DisclosureRule],
                 parts = row[1:][row[1:] >= 0]
                 if row[0] < 0 or len(parts) < 2 or np.isnan(value[parts]).any():
                     continue
-                t, nonzero = value[row[0]], parts[value[parts] > 0]
-                if 1 <= t < limit and len(nonzero) == 1 and value[nonzero[0]] == t and int(nonzero[0]) not in out:
-                    out[int(nonzero[0])] = Need(int(nonzero[0]), 0.0, 1.0)
+                t, nonzero, zeros = value[row[0]], parts[value[parts] > 0], parts[value[parts] == 0]
+                # "all 7 were men" is known as long as the zeros beside them are: one of them must be
+                # able to be 1 (the men's cell 1 lower is not enough: the total may move with it)
+                if 1 <= t < limit and len(nonzero) == 1 and value[nonzero[0]] == t and len(zeros) \
+                        and not any(int(z) in out for z in zeros):
+                    out[int(zeros[0])] = Need(int(zeros[0]), 1.0, 0.0)
     return out
 
 
