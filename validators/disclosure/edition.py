@@ -96,7 +96,7 @@ def _protect(ids: list[str], tables, requests, codelists, protected: dict, repor
     rules = {rid: rule_for(requests[rid].threshold, is_sensitive(requests[rid], codelists)) for rid in ids}
     sensitive = {rid for rid in ids if is_sensitive(requests[rid], codelists)}
     parts = parts_of([(rid, df, combo) for rid in ids for df, combo in sub_tables(tables[rid], requests[rid])],
-                     requests)
+                     requests, codelists)
     out, seconds = timed(protect_group, parts, rules, sensitive, pool)
     for rid in ids:
         protected[rid] = apply(tables[rid], rid, out)

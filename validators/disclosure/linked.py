@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from validators.spec.model import TOTAL, Request
+from validators.spec.model import TOTAL, Codelist, Request
 
 PERIOD, VALUE, CONF = "time_period", "obs_value", "conf_status"
 Coord = tuple[str, str, str]  # (dimension, dimension, code): see cell_coord
@@ -145,14 +145,19 @@ class Part:
     dims: list[str]
     fixed: tuple[Coord, ...] = ()
     codelists: dict[str, str] = field(default_factory=dict)
+    same_as: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (dim, code) -> the same records
 
 
-def parts_of(crossings: list[tuple[str, pd.DataFrame, list[str]]], requests: dict[str, Request]) -> list[Part]:
-    """The parts of a group's tables, with each request's filters and codelists."""
-    codelist_of: dict[str, str] = {}
+def parts_of(crossings: list[tuple[str, pd.DataFrame, list[str]]], requests: dict[str, Request],
+             codelists: dict[str, Codelist] | None = None) -> list[Part]:
+    """The parts of a group's tables, with each request's filters and codelists, and the codes that
+    hold the same records as a code of another dimension (a codelist's ``same_as``)."""
+    same: dict[tuple[str, str], tuple[str, str]] = {}
     for rid, _, _ in crossings:
-        codelist_of.update(dict(requests[rid].delivered_dimensions()))
-    return [Part(rid, df, dims, filter_coords(requests[rid], codelist_of), dict(requests[rid].delivered_dimensions()))
+        for dim, cl in requests[rid].delivered_dimensions():
+            for code in (codelists[cl].codes if codelists and cl in codelists else []):
+                same.update({(dim, code.code): (other, c) for other, c in code.same_as.items()})
+    return [Part(rid, df, dims, filter_coords(requests[rid]), dict(requests[rid].delivered_dimensions()), same)
             for rid, df, dims in crossings]
 
 
@@ -171,7 +176,8 @@ def build_linked(parts: list[Part]) -> dict[str, Linked]:
             codes = [df[d].iloc[rows].astype(str).to_numpy() for d in dims]
             for n, r in enumerate(rows):
                 row_codes = [c[n] for c in codes]
-                key = tuple(sorted(fixed + tuple(cell_coord(d, c) for d, c in zip(dims, row_codes) if c != TOTAL)))
+                key = tuple(sorted(set(fixed + tuple(cell_coord(*part.same_as.get((d, c), (d, c)))
+                                                     for d, c in zip(dims, row_codes) if c != TOTAL))))
                 i = linked.cell(key, float(values[r]), bool(source_c[r]))
                 linked.rows[i].append((rid, df.index[r]))
                 ids[tuple(p[c] for p, c in zip(pos, row_codes))] = i

@@ -35,6 +35,9 @@ class Code(Strict):
     min: int | None = Field(None, description="Age bands: lowest age in the band (years completed)")
     max: int | None = Field(None, description="Age bands: highest age in the band; empty = open-ended")
     parent: str | None = Field(None, description="Code this one rolls up into, if hierarchical")
+    same_as: dict[str, str] = Field(default_factory=dict, description=(
+        "Codes of other dimensions holding exactly the same records by definition (status NAT is "
+        "nationality PER): disclosure control treats their cells as one, as an attacker would"))
 
 
 class Codelist(Strict):

@@ -53,3 +53,36 @@ def test_a_filtered_count_is_protected_against_the_unfiltered_count_it_lies_with
     assert p.loc[("F", "_U"), "conf_status"] == "C"
     assert a.loc[("F", "_U"), "conf_status"] == "C"
     assert report["40x-peru"]["audit"]["passed"] and report["40x-peru"]["audit"]["periods_withheld_whole"] == 0
+
+
+def test_a_code_holding_the_same_records_as_another_dimensions_code_shares_its_fate():
+    """Status NAT (national) is nationality PER by definition (the codelist says so): the women
+    entering as nationals are the Peruvian women. Withheld by nationality, they are withheld by status."""
+    by_nat = _request(id="40x-nat", breakdowns=["sex", "nationality"], threshold=5)
+    by_status = _request(id="40x-status", breakdowns=["sex", "migration_status"], threshold=5)
+    nat = _table({("F", "PER"): 2, ("F", "VEN"): 40, ("M", "PER"): 30, ("M", "VEN"): 50}, ("sex", "nationality"))
+    status = _table({("F", "NAT"): 2, ("F", "IRR"): 40, ("M", "NAT"): 30, ("M", "IRR"): 50}, ("sex", "migration_status"))
+    out, _ = protect_edition({"40x-nat": nat, "40x-status": status}, {"40x-nat": by_nat, "40x-status": by_status},
+                             CAT.codelists)
+    a, b = out["40x-nat"].set_index(["sex", "nationality"]), out["40x-status"].set_index(["sex", "migration_status"])
+    assert a.loc[("F", "PER"), "conf_status"] == "C" == b.loc[("F", "NAT"), "conf_status"]
+    for s in ("F", "M"):
+        assert a.loc[(s, "PER"), "conf_status"] == b.loc[(s, "NAT"), "conf_status"]
+
+
+def test_status_national_and_nationality_peru_are_one_linked_cell():
+    from validators.disclosure.edition import sub_tables
+    from validators.disclosure.linked import build_linked, parts_of
+    by_nat = _request(id="40x-nat", breakdowns=["sex", "nationality"])
+    by_status = _request(id="40x-status", breakdowns=["sex", "migration_status"])
+    nat = _table({("F", "PER"): 2, ("F", "VEN"): 40}, ("sex", "nationality"))
+    status = _table({("F", "NAT"): 2, ("F", "IRR"): 40}, ("sex", "migration_status"))
+    requests = {"40x-nat": by_nat, "40x-status": by_status}
+    crossings = [(rid, df, combo) for rid, t in (("40x-nat", nat), ("40x-status", status))
+                 for df, combo in sub_tables(t, requests[rid])]
+    linked = build_linked(parts_of(crossings, requests, CAT.codelists))["2020"]
+    (cell,) = [i for i, rows in enumerate(linked.rows)
+               if ("40x-nat", nat.index[(nat.sex == "F") & (nat.nationality == "PER")][0]) in rows]
+    assert ("40x-status", status.index[(status.sex == "F") & (status.migration_status == "NAT")][0]) in linked.rows[cell]
+    unlinked = build_linked(parts_of(crossings, requests))["2020"]  # without the codelists' same_as: two cells
+    assert len(unlinked.keys) == len(linked.keys) + 2  # women nationals, and all nationals
