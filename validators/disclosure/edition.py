@@ -21,6 +21,7 @@ from .floor import withheld_share_floor
 from .group import apply, counts, protect_group, timed
 from .linked import by_group, parts_of
 from .rules import rule_for
+from .small import periods_too_small, totals_only
 
 MAX_WORKERS = 4  # by default: a shared server's other cores are left to the other jobs
 PARALLEL_FROM_CELLS = 20_000  # frequency cells in the edition from which periods are protected in parallel
@@ -28,8 +29,10 @@ PERSON_UNITS = {"PS", "NUMBER"}  # frequency tables: counts of persons, cases, m
 NOT_PROTECTED = "not protected: a magnitude table without contributor data (a national total per period)"
 METHOD = ("hypercubes (tau-ARGUS's GHMITER idea): each confidential cell with the cheapest set of "
           "complementary cells around it; where none serves, the cheapest move balancing every line of the "
-          "source's tables (LP); grand totals withheld only where no pattern publishing them passes the "
-          "audit (listed in grand_totals_withheld); audited by an LP attacker over every table of the source")
+          "source's tables (LP); a period whose grand total is below a confidential count plus its "
+          "protection is published as its total alone (periods_as_total_only); grand totals withheld only "
+          "where no pattern publishing them passes the audit (grand_totals_withheld); audited by an LP "
+          "attacker over every table of the source")
 
 
 def is_sensitive(req: Request, codelists: dict[str, Codelist]) -> bool:
@@ -95,16 +98,19 @@ def _protect(ids: list[str], tables, requests, codelists, protected: dict, repor
              pool: Executor | None) -> None:
     rules = {rid: rule_for(requests[rid].threshold, is_sensitive(requests[rid], codelists)) for rid in ids}
     sensitive = {rid for rid in ids if is_sensitive(requests[rid], codelists)}
-    parts = parts_of([(rid, df, combo) for rid in ids for df, combo in sub_tables(tables[rid], requests[rid])],
+    dims = {rid: [d for d, _ in requests[rid].delivered_dimensions()] for rid in ids}
+    small = {rid: periods_too_small(tables[rid], dims[rid], rules[rid]) for rid in ids}
+    kept = {rid: totals_only(tables[rid], dims[rid], small[rid]) for rid in ids}
+    parts = parts_of([(rid, df, combo) for rid in ids for df, combo in sub_tables(kept[rid], requests[rid])],
                      requests, codelists)
     out, seconds = timed(protect_group, parts, rules, sensitive, pool)
     for rid in ids:
-        protected[rid] = apply(tables[rid], rid, out)
-        dims = [d for d, _ in requests[rid].delivered_dimensions()]
-        report[rid] = {**rules[rid].manifest(), **counts(tables[rid], rid, out),
-                       "withheld_share_floor": withheld_share_floor(tables[rid], dims, rules[rid]), "method": METHOD,
+        protected[rid] = apply(kept[rid], rid, out)
+        report[rid] = {**rules[rid].manifest(), **counts(kept[rid], rid, out),
+                       "withheld_share_floor": withheld_share_floor(kept[rid], dims[rid], rules[rid]), "method": METHOD,
                        "protected_with": [r for r in ids if r != rid] if together else [],
-                       "grand_totals_withheld": grand_totals_withheld(tables[rid], protected[rid], dims),
+                       "periods_as_total_only": small[rid],
+                       "grand_totals_withheld": grand_totals_withheld(kept[rid], protected[rid], dims[rid]),
                        "audit": {"confidential_cells_audited": out.audited, "no_hypercube": out.unmet,
                                  "reinforced": out.escalated, "periods_withheld_whole": out.periods_whole,
                                  "failures_after_reinforcement": out.failures, "passed": True,

@@ -179,19 +179,22 @@ def test_small_editions_are_protected_in_one_process():
     assert workers_for({"40x-victims": table}, None) == 1
 
 
-def test_a_grand_total_too_small_to_hide_its_cells_is_withheld_and_named_in_the_report():
+def test_a_period_too_small_to_hide_its_cells_is_published_as_its_total_alone():
     """7 persons, 4 of them girls: the girls must be able to be 9, which a published total of 7
-    forbids. Only that year's grand total goes, and the report says which year; the other year's
-    stays published."""
+    forbids, and withholding the total too would leave the committee nothing for that year. The
+    year's breakdown is left out, its total published, and the report says which year; the other
+    year keeps its breakdown."""
     small = sex_age_cube({("F", "Y0T17"): 4, ("F", "Y_GE18"): 1, ("M", "Y0T17"): 1, ("M", "Y_GE18"): 1}, "2020")
     large = sex_age_cube({("F", "Y0T17"): 20, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50}, "2021")
     table = pd.concat([small, large], ignore_index=True)
     out, report = protect_edition({"40x-victims": table}, {"40x-victims": _request(sensitive=True)}, CAT.codelists)
-    assert report["40x-victims"]["grand_totals_withheld"] == ["2020"]
-    grand = out["40x-victims"].set_index(["time_period", "sex", "age"]).loc[
-        [("2020", "_T", "_T"), ("2021", "_T", "_T")], "conf_status"]
-    assert grand.tolist() == ["C", "F"]
-    assert "grand totals withheld only where no pattern publishing them passes the audit" in report["40x-victims"]["method"]
+    assert report["40x-victims"]["periods_as_total_only"] == ["2020"]
+    assert report["40x-victims"]["grand_totals_withheld"] == []
+    published = out["40x-victims"]
+    first = published[published["time_period"] == "2020"]
+    assert first[["sex", "age", "obs_value", "conf_status"]].values.tolist() == [["_T", "_T", 7.0, "F"]]
+    assert len(published[published["time_period"] == "2021"]) == 9
+    assert "published as its total alone (periods_as_total_only)" in report["40x-victims"]["method"]
 
 
 def test_a_group_wholly_in_one_category_stays_hidden_when_its_total_is_withheld_with_it():

@@ -127,11 +127,13 @@ def test_a_withheld_grand_total_is_named_with_its_reason_in_the_report(tmp_path)
     manifest["requests"]["40f-covid-deaths"]["disclosure"] = {
         "rule": "threshold", "threshold": 5, "protection_lower": 5.0, "protection_upper": 5.0, "cells": 560,
         "primary": 62, "secondary": 28, "withheld_share": 0.0034, "grand_totals_withheld": ["2020-03", "2021-01"],
+        "periods_as_total_only": ["2020-04"],
         "audit": {"confidential_cells_audited": 62, "passed": True}}
     (folder / "manifest.json").write_text(json.dumps(manifest))
     write_reviewer_files(folder, load_catalogue(ROOT / "specs")[0], rerun=True)
     html = (folder / "report.html").read_text(encoding="utf-8")
     (line,) = re.findall(r'<p class="disclosure">.*?</p>', html)
     english = re.sub(r"<[^>]+>", "", re.sub(r'<span class="es">.*?</span>', "", line))
-    assert english.endswith("5 above its value. Grand total withheld for 2020-03, 2021-01: no pattern publishing "
+    assert english.endswith("5 above its value. Published as their total alone (a breakdown could not be "
+                            "protected): 2020-04. Grand total withheld for 2020-03, 2021-01: no pattern publishing "
                             "it passes the audit.")
