@@ -156,7 +156,8 @@ def parts_of(crossings: list[tuple[str, pd.DataFrame, list[str]]], requests: dic
     for rid, _, _ in crossings:
         for dim, cl in requests[rid].delivered_dimensions():
             for code in (codelists[cl].codes if codelists and cl in codelists else []):
-                same.update({(dim, code.code): (other, c) for other, c in code.same_as.items()})
+                if code.same_as:  # one canonical code for the same records
+                    same[(dim, code.code)] = next(iter(code.same_as.items()))
     return [Part(rid, df, dims, filter_coords(requests[rid]), dict(requests[rid].delivered_dimensions()), same)
             for rid, df, dims in crossings]
 
