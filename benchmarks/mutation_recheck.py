@@ -6,7 +6,7 @@ mutants between pytest sessions: imports are paid once, not per mutant. Used for
 leave more survivors, so a score from it is a lower bound.
 Run from mutants/ (after `mutmut run` has generated them):
   python ../benchmarks/mutation_recheck.py validators/spec/rules.py.meta validators.spec.rules tests/x.py ...
-  [--only names.json] [--write]
+  [--only names.json] [--pending] [--write]
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ def verdict(name: str, tests: list[str]) -> int:
     """pytest's exit code with mutant `name` switched on: 1 = killed, 0 = survived."""
     os.environ["MUTANT_UNDER_TEST"] = name
     with contextlib.redirect_stdout(io.StringIO()):
-        return int(pytest.main([*tests, "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]))
+        # --tb=no: formatting a failure reads the mutated module's source (every mutant of it), which
+        # took ~20 s for warehouse/loadsql.py, against ~1 s for the tests themselves
+        return int(pytest.main([*tests, "-x", "-q", "--tb=no", "-p", "no:cacheprovider", "-p", "no:randomly"]))
 
 
 def main() -> None:
@@ -36,12 +38,15 @@ def main() -> None:
     parser.add_argument("tests", nargs="+")
     parser.add_argument("--only", type=Path, help="a JSON list of mutant names (e.g. the survivors of a pass)")
     parser.add_argument("--write", action="store_true", help="record the verdicts in the meta file")
+    parser.add_argument("--pending", action="store_true", help="only the mutants with no verdict yet")
     args = parser.parse_args()
     sys.path.insert(0, os.getcwd())  # the mutated tree, not the installed one
     meta = json.loads(args.meta.read_text())
     names = [n for n in meta["exit_code_by_key"] if n.startswith(args.prefix)]
     if args.only:
         names = [n for n in names if n in set(json.loads(args.only.read_text()))]
+    if args.pending:
+        names = [n for n in names if meta["exit_code_by_key"][n] is None]
     for name in names:
         meta["exit_code_by_key"][name] = verdict(name, args.tests)
         print(name, meta["exit_code_by_key"][name], flush=True)
