@@ -4,7 +4,6 @@ and the rule and message a steward reads in the quarantine for a bad one (word f
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
