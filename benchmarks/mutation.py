@@ -39,7 +39,10 @@ def accepted_survivors(path: Path = ACCEPTED) -> dict[str, str]:
 
 
 def module_of(name: str) -> str:
-    return name.split(".x")[0] if ".x" in name else name.rsplit(".", 1)[0]
+    """The module of a mutant: `warehouse.readers.xlsx.x_stage__mutmut_3` -> warehouse.readers.xlsx
+    (a module whose name starts with x is not cut at its own name; methods are `xǁClassǁname`)."""
+    found = re.match(r"(.+?)\.x[_ǁ]", name)
+    return found.group(1) if found else name.rsplit(".", 1)[0]
 
 
 def table(status: dict[str, str], accepted: dict[str, str]) -> list[dict]:

@@ -181,8 +181,8 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         _create_recode_tables(con, sql.recodes)
         for statement in sql.maps:
             con.execute(statement)
-        if sql.dupkeys:
-            con.execute(sql.dupkeys)
+        if sql.dupkeys:  # a typed key (a date, a number) binds its formats and patterns
+            run_bound(con, sql.dupkeys, params)
         run_bound(con, sql.typed, params)
         run_bound(con, sql.checked, params)
         con.execute("BEGIN")

@@ -203,7 +203,7 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
             joins[col.name] = f"LEFT JOIN _map_{n} {alias} ON {alias}.raw IS NOT DISTINCT FROM s.{c}"
             recodes.extend((f"_recode_{n}", label, code) for _, label, code in recode_rows(col, codelists))
         outer.append(f"{errors[col.name]} AS {quote('e_' + col.name)}")
-        formats = ", ".join(col.formats) or "ISO (YYYY-MM-DD)"
+        formats = ", ".join(col.formats) or ("ISO (YYYY-MM)" if col.type == "month" else "ISO (YYYY-MM-DD)")
         period = bounds.period[2] if bounds and bounds.period else ""
         load_day = bounds.load_date.isoformat() if bounds else ""
         msg = {r: _message(r, p, col=col.source, formats=formats, codelist=col.codelist or "",

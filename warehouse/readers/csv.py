@@ -91,9 +91,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     rejects = con.execute("""
         SELECT line, any_value(csv_line), string_agg(DISTINCT error_type || ': ' || error_message, '; ')
         FROM _rejects GROUP BY line ORDER BY line""").fetchall()
-    # Reject lines are physical lines; with no quoted line breaks they equal record numbers.
-    offset = source.header_row - 1
-    rejected = [(int(line) + offset, str(raw or ""), _with_fix(str(reason), source, spec_file))
+    # Reject lines are physical lines of the file, counted from its first line (the skipped title
+    # lines included: DuckDB 2.0); with no quoted line breaks they equal record numbers.
+    rejected = [(int(line), str(raw or ""), _with_fix(str(reason), source, spec_file))
                 for line, raw, reason in rejects]
     _stage_view(con, names, source.header_row, shifts_of([r[0] for r in rejected], source.header_row))
     rows = con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0]

@@ -1,0 +1,72 @@
+"""CSV staging: every readable record keeps the line number a steward finds it at in the file,
+whatever the title lines above the header and however many lines were unreadable around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from validators.spec.model import Column, Labels, Source
+from warehouse.readers import stage_file
+from warehouse.readers.csv import CASE_SHIFTS
+
+
+def _source(**kw) -> Source:
+    return Source(id="tiny", owner=Labels(en="Owner", es="Titular"), kind="microdata", format="csv",
+                  path="*", period_column="year", columns=[Column(source="AÑO", name="year", type="year")],
+                  **kw)
+
+
+def _stage(tmp_path: Path, lines: list[str], **kw) -> tuple[duckdb.DuckDBPyConnection, object]:
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    con = duckdb.connect()
+    return con, stage_file(con, path, _source(**kw))
+
+
+def _rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute("SELECT * FROM _stage ORDER BY _row").fetchall()
+
+
+def test_a_clean_file_numbers_records_from_the_line_after_a_header_on_row_three(tmp_path):
+    con, staged = _stage(tmp_path, ["Cuadro 1", "Fuente: INEI", "AÑO,CIUDAD", "2019,CUSCO", "2020,PUNO"],
+                         header_row=3)
+    assert (staged.headers, staged.rows, staged.rejects) == (["AÑO", "CIUDAD"], 2, [])
+    assert _rows(con) == [("2019", "CUSCO", 4), ("2020", "PUNO", 5)]
+    assert con.execute("SELECT * FROM _stage_text").fetchall() == [("2019", "CUSCO"), ("2020", "PUNO")]
+
+
+def test_unreadable_lines_below_a_header_on_row_two_keep_their_line_numbers(tmp_path):
+    lines = ["Cuadro 1", "AÑO,CIUDAD", "2019,CUSCO", "2019", "2020,PUNO", "2020,LIMA,X", "2021,ICA"]
+    con, staged = _stage(tmp_path, lines, header_row=2)
+    assert [(row, raw.strip()) for row, raw, _ in staged.rejects] == [(4, "2019"), (6, "2020,LIMA,X")]
+    assert _rows(con) == [("2019", "CUSCO", 3), ("2020", "PUNO", 5), ("2021", "ICA", 7)]
+
+
+def test_hundreds_of_unreadable_lines_leave_every_record_at_its_own_line(tmp_path):
+    # more rejects than CASE_SHIFTS takes the joined numbering; runs of rejects side by side included
+    lines, expected = ["AÑO,CIUDAD"], []
+    for i in range(2 * CASE_SHIFTS):
+        if i % 3 == 0:
+            lines.append(f"{2000 + i % 20},C{i}")
+            expected.append((f"{2000 + i % 20}", f"C{i}", len(lines)))
+        else:
+            lines.append("2019")  # too few columns: a reject
+    con, staged = _stage(tmp_path, lines)
+    assert len(staged.rejects) > CASE_SHIFTS
+    assert [r[0] for r in staged.rejects] == [n for n in range(2, len(lines) + 1) if (n - 2) % 3]
+    assert _rows(con) == expected
+
+
+def test_a_short_row_in_a_utf8_file_is_not_told_to_declare_latin1(tmp_path):
+    _, staged = _stage(tmp_path, ["AÑO,CIUDAD", "2019,CUSCO", "2019"])
+    (_, _, reason), = staged.rejects
+    assert reason.startswith("MISSING COLUMNS")
+    assert "Latin-1" not in reason
+
+
+def test_a_header_holding_a_double_quote_keeps_its_name(tmp_path):
+    con, staged = _stage(tmp_path, ['AÑO,"CIUDAD ""natal"""', "2019,CUSCO"])
+    assert staged.headers == ["AÑO", 'CIUDAD "natal"']
+    assert _rows(con) == [("2019", "CUSCO", 2)]
