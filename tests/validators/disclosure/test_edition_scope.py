@@ -56,3 +56,26 @@ def test_a_large_edition_uses_the_workers_asked_but_never_more_than_the_cores():
     assert workers_for(large, 64) == cores
     assert workers_for(large, None) == min(MAX_WORKERS, cores)
     assert workers_for({"a": large["a"].iloc[1:]}, 64) == 1  # one cell fewer: one process
+
+
+def test_a_spec_threshold_of_10_withholds_a_count_of_7():
+    table = sex_age_cube({("F", "Y0T17"): 7, ("F", "Y_GE18"): 40, ("M", "Y0T17"): 30, ("M", "Y_GE18"): 50})
+    req = _request(threshold=10)
+    out, report = protect_edition({req.id: table}, {req.id: req}, CAT.codelists)
+    published = out[req.id].set_index(["sex", "age"])
+    assert published.loc[("F", "Y0T17"), "conf_status"] == "C" and report[req.id]["threshold"] == 10
+
+
+def test_two_tables_of_one_source_that_disagree_on_a_cell_are_each_protected_alone():
+    # the same cell (women, no filter) is 2 in one extract and 1 in the other: no attacker can link them
+    one = _request(id="40x-a", breakdowns=["sex"])
+    other = _request(id="40x-b", breakdowns=["sex"])
+    frame = lambda women: pd.DataFrame([{"time_period": "2020", "sex": s, "obs_value": float(v), "unit_measure": "PS",
+                                         "obs_status": "A", "conf_status": "F"}
+                                        for s, v in (("F", women), ("M", 40), ("_T", 40 + women))])
+    out, report = protect_edition({"40x-a": frame(2), "40x-b": frame(1)}, {"40x-a": one, "40x-b": other},
+                                  CAT.codelists)
+    for rid in ("40x-a", "40x-b"):
+        assert out[rid]["conf_status"].tolist() == ["C", "C", "F"]  # the small cell and its complement
+        assert report[rid]["protected_with"] == [] and report[rid]["primary"] == 1
+        assert report[rid]["audit"]["passed"]
