@@ -54,7 +54,8 @@ def test_a_corner_moving_with_the_cell_must_hold_its_fall():
 
 
 def test_a_cell_that_no_hypercube_can_protect_is_left_to_the_audit():
-    # one row: F,A = 1 can rise only against F,B = 2 (F's total is the grand total here, never withheld)
+    # one row: F,A = 1 can rise only against F,B = 2 (F,C is 0; the corner through the totals is the
+    # grand total, never withheld), and two hypercubes cannot share F,B
     df = sex_by_age({"F": [1, 2, 0]})
     cells, unmet = hypercube(df, ("F", "A"), up=3, down=1)
     assert cells == {("F", "A")} and [(n.up, n.down) for n in unmet] == [(3, 1)]
