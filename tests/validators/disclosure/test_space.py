@@ -47,3 +47,64 @@ def test_the_hidden_cube_behind_two_tables_is_added_unless_asked_not_to():
     assert space.latent.sum() == 4  # F,A F,B M,A M,B
     [space] = build_spaces([(by_sex, ["sex"]), (by_age, ["age"])], latent=False).values()
     assert not space.latent.any()
+
+
+def by_sex(f: float, conf: str = "F") -> pd.DataFrame:
+    return pd.DataFrame([{"time_period": "2020", "sex": s, "obs_value": v, "conf_status": c}
+                         for s, v, c in (("F", f, conf), ("M", 40.0, "F"), ("_T", 40.0 + (f if f == f else 2), "F"))])
+
+
+def test_a_cell_one_table_withholds_takes_the_value_and_the_flag_of_both_tables():
+    [space] = build_spaces([(by_sex(float("nan"), "C"), ["sex"]), (by_sex(2.0), ["sex"])], latent=False).values()
+    assert space.value[0] == 2.0 and bool(space.source_c[0])
+    [space] = build_spaces([(by_sex(2.0), ["sex"]), (by_sex(2.0, "C"), ["sex"])], latent=False).values()
+    assert bool(space.source_c[0]) and not space.source_c[1:].any()
+
+
+def test_two_tables_that_differ_by_one_in_a_large_cell_are_refused_word_for_word():
+    big = lambda f: pd.DataFrame([{"time_period": "2020", "sex": s, "obs_value": v}
+                                  for s, v in (("F", f), ("_T", f))])
+    with pytest.raises(ValueError, match=r"^period 2020: cell \{'sex': 'F'\} is 100000.0 in one table and "
+                                         r"100001.0 in another$"):
+        build_spaces([(big(100000.0), ["sex"]), (big(100001.0), ["sex"])])
+
+
+def test_a_row_label_or_a_cell_given_twice_by_one_table_is_refused_word_for_word():
+    twice = pd.concat([by_sex(2.0), by_sex(2.0).iloc[:1]])
+    with pytest.raises(ValueError, match=r"^duplicate row label 0 in table 0$"):
+        build_spaces([(twice, ["sex"])])
+    with pytest.raises(ValueError, match=r"^period 2020: table 0 has the cell \{'sex': 'F'\} twice$"):
+        build_spaces([(twice.reset_index(drop=True), ["sex"])])
+
+
+def test_withheld_figures_may_be_anything_but_known_parts_above_their_total_are_refused():
+    parts_above = pd.DataFrame([{"time_period": "2020", "sex": s, "obs_value": v}
+                                for s, v in (("F", float("nan")), ("M", 50.0), ("_T", 40.0))])
+    with pytest.raises(ValueError, match=r"^period 2020: parts of \('_T',\) exceed it$"):
+        build_spaces([(parts_above, ["sex"])])
+    exactly = parts_above.assign(obs_value=[float("nan"), 40.0, 40.0])
+    assert len(build_spaces([(exactly, ["sex"])])) == 1  # the withheld F is 0
+
+
+def faces(periods: dict[str, list[str]]) -> list[tuple[pd.DataFrame, list[str]]]:
+    """sex x age and sex x nationality (2 codes each, every margin), for the periods asked per face."""
+    out = []
+    for other, codes in (("age", ["A", "B"]), ("nationality", ["P", "Q"])):
+        rows = [{"time_period": p, "sex": s, other: o, "obs_value": (2.0 if s != "_T" else 4.0) * (2 if o == "_T" else 1)}
+                for p in periods[other] for s in ("F", "M", "_T") for o in (*codes, "_T")]
+        out.append((pd.DataFrame(rows), ["sex", other]))
+    return out
+
+
+def test_the_hidden_cube_of_two_faces_sharing_a_dimension_has_every_cell_they_do_not_publish():
+    [space] = build_spaces(faces({"age": ["2020"], "nationality": ["2020"]})).values()
+    assert space.size == 27 and space.latent.sum() == 12  # 3 x 3 x 3, of which 15 published
+
+
+def test_a_table_without_rows_in_a_period_leaves_the_hidden_cube_of_the_others_whole():
+    two = faces({"age": ["2020", "2021"], "nationality": ["2020", "2021"]})
+    only_2020 = (two[0][0][two[0][0]["time_period"] == "2020"], ["sex", "age"])
+    spaces = build_spaces([only_2020, *two])
+    assert spaces["2021"].latent.sum() == 12
+    spaces = build_spaces([only_2020, *two], latent=False)
+    assert len(spaces["2021"].lines) == len(spaces["2020"].lines)
