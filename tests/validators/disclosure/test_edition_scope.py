@@ -79,3 +79,15 @@ def test_two_tables_of_one_source_that_disagree_on_a_cell_are_each_protected_alo
         assert out[rid]["conf_status"].tolist() == ["C", "C", "F"]  # the small cell and its complement
         assert report[rid]["protected_with"] == [] and report[rid]["primary"] == 1
         assert report[rid]["audit"]["passed"]
+
+
+def test_the_manifest_entry_of_a_protected_table_has_every_key_of_the_rule_its_cost_and_its_audit():
+    req = _request()
+    _, report = protect_edition({req.id: sex_age_cube(SMALL)}, {req.id: req}, CAT.codelists)
+    assert set(report[req.id]) == {"rule", "threshold", "protection_lower", "protection_upper", "zeros_disclose",
+                                   "description", "cells", "primary", "secondary", "source_withheld", "withheld_share",
+                                   "withheld_share_floor", "method", "protected_with", "audit"}
+    assert report[req.id]["method"].startswith("hypercubes (tau-ARGUS's GHMITER idea)")
+    assert set(report[req.id]["audit"]) == {"confidential_cells_audited", "no_hypercube", "reinforced",
+                                            "periods_withheld_whole", "failures_after_reinforcement", "passed",
+                                            "seconds"}
