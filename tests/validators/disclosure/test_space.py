@@ -108,3 +108,26 @@ def test_a_table_without_rows_in_a_period_leaves_the_hidden_cube_of_the_others_w
     assert spaces["2021"].latent.sum() == 12
     spaces = build_spaces([only_2020, *two], latent=False)
     assert len(spaces["2021"].lines) == len(spaces["2020"].lines)
+
+
+def test_a_table_whose_parts_miss_their_total_by_one_is_refused_word_for_word():
+    line = lambda f, m, t: pd.DataFrame([{"time_period": "2020", "sex": s, "obs_value": v}
+                                         for s, v in (("F", f), ("M", m), ("_T", t))])
+    with pytest.raises(ValueError, match=r"^period 2020: \('_T',\) = 100001.0 but its parts add up to 100000.0$"):
+        build_spaces([(line(50000.0, 50000.0, 100001.0), ["sex"])])
+    with pytest.raises(ValueError, match=r"^period 2020: parts of \('_T',\) exceed it$"):
+        build_spaces([(line(float("nan"), 41.0, 40.0), ["sex"])])
+
+
+def test_every_line_is_checked_after_one_with_a_withheld_figure():
+    rows = [("F", "A", float("nan")), ("F", "B", 2.0), ("F", "_T", 3.0), ("M", "A", 3.0), ("M", "B", 4.0),
+            ("M", "_T", 9.0), ("_T", "A", 4.0), ("_T", "B", 6.0), ("_T", "_T", 12.0)]
+    with pytest.raises(ValueError, match="but its parts add up to"):
+        build_spaces([(table(rows), ["sex", "age"])])
+
+
+def test_a_negative_count_is_refused_word_for_word():
+    line = pd.DataFrame([{"time_period": "2020", "sex": s, "obs_value": v} for s, v in (("F", -1.0), ("M", 5.0),
+                                                                                          ("_T", 4.0))])
+    with pytest.raises(ValueError, match=r"^period 2020: negative values cannot be protected$"):
+        build_spaces([(line, ["sex"])])
