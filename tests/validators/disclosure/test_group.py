@@ -3,11 +3,13 @@ disclosure up to 2T), and the audit that reinforces a pattern the hypercubes lef
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tests.validators.disclosure.cubes import sex_age_cube
 from tests.validators.disclosure.test_edition import CAT, _interval, _request
 from validators.disclosure import protect_edition
+from validators.disclosure.attack import attacker_interval
 
 
 def protected(cells: dict[tuple[str, str], int], **request) -> tuple[pd.DataFrame, dict]:
@@ -59,3 +61,32 @@ def test_group_disclosure_is_found_when_the_lone_category_is_the_tables_first_ro
         assert published.loc[boys, "conf_status"] == "C"
         lo, _ = _interval(published, req, sex="M", age="Y0T17")
         assert lo <= 7 - 1
+
+
+def protected_3x3(interior: list[list[int]]) -> pd.DataFrame:
+    from tests.validators.disclosure.test_protect import cube, protect
+    from validators.disclosure.rules import rule_for
+
+    df = cube(["sex", "age"], {"sex": ["F", "M", "X"], "age": ["A", "B", "C"]}, np.array(interior))
+    out = protect(df, ["sex", "age"], rule_for(None, False)).table
+    for label in out.index[(df["obs_value"] >= 1) & (df["obs_value"] < 3)]:  # the promise still holds
+        lo, hi = attacker_interval(out, ["sex", "age"], label)
+        assert lo <= max(0.0, df.loc[label, "obs_value"] - 3) + 1e-6 and hi >= df.loc[label, "obs_value"] + 3 - 1e-6
+    return out.set_index(["sex", "age"])
+
+
+def test_a_complementary_cell_the_rest_of_the_pattern_makes_needless_is_published_again():
+    # F,B = 1 and X,A, X,B = 2: the hypercubes take M,A = 15 too, which the others already cover
+    out = protected_3x3([[6, 1, 9], [15, 30, 15], [2, 2, 9]])
+    assert out.loc[("M", "A"), "obs_value"] == 15 and out.loc[("M", "A"), "conf_status"] == "F"
+    assert set(out.index[out["conf_status"] == "C"]) == {("F", "A"), ("F", "B"), ("F", "C"), ("M", "B"), ("M", "C"),
+                                                         ("X", "A"), ("X", "B"), ("X", "C")}
+
+
+def test_a_complementary_cell_alone_withheld_on_a_line_is_published_as_it_hides_nothing():
+    # once the others are placed, the children's total (_T, A) = 7 is the only figure withheld on the
+    # line _T = A + B + C whose other cells are published: anyone subtracts it, so it is published
+    out = protected_3x3([[1, 15, 4], [0, 2, 9], [6, 2, 2]])
+    assert out.loc[("_T", "A"), "obs_value"] == 7 and out.loc[("_T", "A"), "conf_status"] == "F"
+    assert set(out.index[out["conf_status"] == "C"]) == {("F", "A"), ("F", "B"), ("F", "C"), ("M", "B"), ("M", "C"),
+                                                         ("X", "A"), ("X", "B"), ("X", "C")}
