@@ -25,7 +25,7 @@ def sex_by_age(rows: dict[str, list[int]]) -> pd.DataFrame:
 def hypercube(df: pd.DataFrame, cell: tuple[str, str], up: float, down: float) -> tuple[set, list]:
     """The cells (sex, age) withheld for one need of ``cell``, and the needs left unmet."""
     [linked] = build_linked([Part("t", df, ["sex", "age"])]).values()
-    code = {i: dict((d, c) for d, _, c in key) for i, key in enumerate(linked.keys)}
+    code = {i: {d: c for d, _, c in key} for i, key in enumerate(linked.keys)}
     name = {i: (c.get("sex", "_T"), c.get("age", "_T")) for i, c in code.items()}
     p = next(i for i, n in name.items() if n == cell)
     withheld = np.zeros(len(linked.keys), dtype=bool)

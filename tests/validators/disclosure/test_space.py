@@ -3,6 +3,8 @@ a table without flags."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -50,8 +52,10 @@ def test_the_hidden_cube_behind_two_tables_is_added_unless_asked_not_to():
 
 
 def by_sex(f: float, conf: str = "F") -> pd.DataFrame:
+    """Women f (2 when withheld without a value), men 40, and their total."""
+    women = 2.0 if math.isnan(f) else f
     return pd.DataFrame([{"time_period": "2020", "sex": s, "obs_value": v, "conf_status": c}
-                         for s, v, c in (("F", f, conf), ("M", 40.0, "F"), ("_T", 40.0 + (f if f == f else 2), "F"))])
+                         for s, v, c in (("F", f, conf), ("M", 40.0, "F"), ("_T", 40.0 + women, "F"))])
 
 
 def test_a_cell_one_table_withholds_takes_the_value_and_the_flag_of_both_tables():
