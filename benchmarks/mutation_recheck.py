@@ -67,6 +67,12 @@ def main() -> None:
         names = [n for n in names if meta["exit_code_by_key"][n] is None]
     for name in names:
         meta["exit_code_by_key"][name] = verdict(name, args.tests, args.timeout)
+        if meta["exit_code_by_key"][name] not in (0, 1, 36):  # 36: timed out
+            # a mutant that breaks a test module's import (exit 2: e.g. a module-level example
+            # calling mutated code) leaves that module uncollectable in this process: every later
+            # mutant would pass without its tests. The tests are imported afresh.
+            for module in [m for m in sys.modules if m == "tests" or m.startswith("tests.")]:
+                del sys.modules[module]
         print(name, meta["exit_code_by_key"][name], flush=True)
         if args.write:
             args.meta.write_text(json.dumps(meta))
