@@ -86,7 +86,8 @@ def test_the_manifest_entry_of_a_protected_table_has_every_key_of_the_rule_its_c
     _, report = protect_edition({req.id: sex_age_cube(SMALL)}, {req.id: req}, CAT.codelists)
     assert set(report[req.id]) == {"rule", "threshold", "protection_lower", "protection_upper", "zeros_disclose",
                                    "description", "cells", "primary", "secondary", "source_withheld", "withheld_share",
-                                   "withheld_share_floor", "method", "protected_with", "audit"}
+                                   "withheld_share_floor", "method", "protected_with", "periods_as_total_only",
+                                   "grand_totals_withheld", "audit"}
     assert report[req.id]["method"].startswith("hypercubes (tau-ARGUS's GHMITER idea)")
     assert set(report[req.id]["audit"]) == {"confidential_cells_audited", "no_hypercube", "reinforced",
                                             "periods_withheld_whole", "failures_after_reinforcement", "passed",

@@ -18,13 +18,27 @@ def protected(cells: dict[tuple[str, str], int], **request) -> tuple[pd.DataFram
     return out[req.id].set_index(["sex", "age"]), report[req.id]
 
 
-def test_a_table_too_small_for_any_hypercube_is_reinforced_by_the_audit_down_to_its_grand_total():
-    # women only: 1 child, 2 adults; the age totals repeat them and the women's total is 3 = grand
-    # total, so only withholding everything (the grand total too) leaves the 1 open to 0 and to 4
+def test_a_table_too_small_for_any_hypercube_is_published_as_its_total_alone():
+    # women only: 1 child, 2 adults; the 1 must be able to be 4, above the grand total of 3: the
+    # edition leaves the breakdown out and publishes the 3 rather than withholding everything
     out, report = protected({("F", "Y0T17"): 1, ("F", "Y_GE18"): 2})
-    assert out["conf_status"].eq("C").all() and out["obs_value"].isna().all()
-    audit = report["audit"]
-    assert audit["no_hypercube"] == 4 and audit["reinforced"] > 0 and audit["failures_after_reinforcement"] == 0
+    assert out.index.tolist() == [("_T", "_T")] and out["obs_value"].tolist() == [3.0]
+    assert report["periods_as_total_only"] == ["2020"] and report["grand_totals_withheld"] == []
+
+
+def test_below_the_edition_the_audit_reinforces_a_pattern_down_to_the_grand_total():
+    # the same table given to the group's protection directly (as a linked table the edition did
+    # not reduce would be): no hypercube exists, and the audit withholds everything, the grand total too
+    from validators.disclosure.edition import sub_tables
+    from validators.disclosure.group import protect_group
+    from validators.disclosure.linked import parts_of
+    from validators.disclosure.rules import rule_for
+    req = _request()
+    table = sex_age_cube({("F", "Y0T17"): 1, ("F", "Y_GE18"): 2})
+    parts = parts_of([(req.id, df, combo) for df, combo in sub_tables(table, req)], {req.id: req})
+    out = protect_group(parts, {req.id: rule_for(None, False)}, set())
+    assert {label for (_, label) in out.withheld} == set(table.index)
+    assert out.unmet == 4 and out.escalated > 0 and out.failures == 0
 
 
 def test_a_count_equal_to_the_threshold_is_published():
