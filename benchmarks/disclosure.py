@@ -99,10 +99,12 @@ def main() -> None:
           f"{'audit':>6} {'whole':>5}")
     for rid, r in sorted(report.items()):
         dims = [d for d, _ in cat.requests[rid].delivered_dimensions()]
-        grand = (after[rid][dims] == "_T").all(axis=1) if dims else pd.Series(True, index=after[rid].index)
-        total = pd.to_numeric(before[rid].loc[grand, "obs_value"], errors="coerce").max()
+        # a period published as its total alone keeps only its grand total: compare on the rows kept
+        kept = before[rid].loc[after[rid].index]
+        grand = (kept[dims] == "_T").all(axis=1) if dims else pd.Series(True, index=kept.index)
+        total = pd.to_numeric(kept.loc[grand, "obs_value"], errors="coerce").max()
         withheld_grand = int((after[rid].loc[grand, "conf_status"] == "C").sum()
-                             - (before[rid].loc[grand, "conf_status"] == "C").sum())
+                             - (kept.loc[grand, "conf_status"] == "C").sum())
         print(f"{rid:34} {r.get('cells', len(after[rid])):>6} {r.get('primary', '-'):>5} {r.get('secondary', '-'):>5} "
               f"{r.get('withheld_share', 0):>6.1%} {r.get('withheld_share_floor', 0):>6.1%} {total if np.isfinite(total) else 0:>8,.0f} {withheld_grand:>5} "
               f"{attack.get(rid, '-')!s:>9} {r.get('audit', {}).get('passed', '-')!s:>6} "
