@@ -8,27 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from validators.spec.lint import load_catalogue
+from tests.warehouse.test_grouping import _loaded
 from validators.spec.model import TotalsOnly
 from warehouse.cube import build_cube
-from warehouse.db import connect
-from warehouse.load import load_source
-from warehouse.samples.movements import write_movements
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = date(2025, 12, 31)
 KEYS = ["time_period", "direction", "nationality", "sex", "age"]
-
-
-def _loaded(tmp_path: Path):
-    cat, _ = load_catalogue(ROOT / "specs")
-    landing = tmp_path / "landing"
-    write_movements(landing / "migraciones", rows=3000, seed=11, start_year=2021, end_year=2025)
-    con = connect(tmp_path / "w.duckdb")
-    source = cat.sources["migraciones-movements"]
-    shown = cat.files[("sources", source.id)]
-    load_source(con, source, landing, cat.codelists, shown, cat.hashes[shown], "k", today=date(2026, 2, 1))
-    return cat, con
 
 
 def _built(con, cat, totals_only: dict) -> pd.DataFrame:

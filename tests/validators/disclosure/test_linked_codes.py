@@ -4,24 +4,12 @@ an outside attack on the sample edition, 1 December)."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from tests.catalogue import real_catalogue
+from tests.validators.disclosure.cubes import cube
 from tests.validators.disclosure.test_edition import _request
 from validators.disclosure import protect_edition
 
 CAT = real_catalogue()
-
-
-def _table(cells: dict[tuple[str, str], int], dims=("sex", "age")) -> pd.DataFrame:
-    rows = dict(cells)
-    for s in dict.fromkeys(s for s, _ in cells):
-        rows[(s, "_T")] = sum(v for (s2, _), v in cells.items() if s2 == s)
-    for a in dict.fromkeys(a for _, a in cells):
-        rows[("_T", a)] = sum(v for (_, a2), v in cells.items() if a2 == a)
-    rows[("_T", "_T")] = sum(cells.values())
-    return pd.DataFrame([{"time_period": "2020", dims[0]: s, dims[1]: a, "obs_value": float(v), "unit_measure": "PS",
-                          "obs_status": "A", "conf_status": "F"} for (s, a), v in rows.items()])
 
 
 def test_age_unknown_in_two_age_bandings_is_one_cell_withheld_in_both_tables():
@@ -29,9 +17,9 @@ def test_age_unknown_in_two_age_bandings_is_one_cell_withheld_in_both_tables():
     the same 3 women. Published in one table, the other's withheld cell would be read off it."""
     bands = _request(id="40x-bands", breakdowns=["sex", "age"], threshold=3)
     broad = _request(id="40x-broad", threshold=5)
-    five = _table({("F", "Y0T4"): 10, ("F", "Y5T9"): 10, ("F", "_U"): 3, ("M", "Y0T4"): 10, ("M", "Y5T9"): 10,
+    five = cube({("F", "Y0T4"): 10, ("F", "Y5T9"): 10, ("F", "_U"): 3, ("M", "Y0T4"): 10, ("M", "Y5T9"): 10,
                    ("M", "_U"): 8})
-    two = _table({("F", "Y0T17"): 20, ("F", "_U"): 3, ("M", "Y0T17"): 20, ("M", "_U"): 8})
+    two = cube({("F", "Y0T17"): 20, ("F", "_U"): 3, ("M", "Y0T17"): 20, ("M", "_U"): 8})
     out, _ = protect_edition({"40x-bands": five, "40x-broad": two}, {"40x-bands": bands, "40x-broad": broad},
                              CAT.codelists)
     a, b = out["40x-bands"].set_index(["sex", "age"]), out["40x-broad"].set_index(["sex", "age"])
@@ -43,9 +31,9 @@ def test_a_filtered_count_is_protected_against_the_unfiltered_count_it_lies_with
     yet published it would tell that the 2 are at most 6, not 7 (2 + 5): it is withheld too."""
     everyone = _request(id="40x-all", threshold=5)
     peru = _request(id="40x-peru", threshold=5, filters={"nationality": "PER"})
-    all_cells = _table({("F", "Y0T17"): 40, ("F", "Y_GE18"): 50, ("F", "_U"): 6, ("M", "Y0T17"): 30,
+    all_cells = cube({("F", "Y0T17"): 40, ("F", "Y_GE18"): 50, ("F", "_U"): 6, ("M", "Y0T17"): 30,
                         ("M", "Y_GE18"): 45, ("M", "_U"): 9})
-    peru_cells = _table({("F", "Y0T17"): 15, ("F", "Y_GE18"): 20, ("F", "_U"): 2, ("M", "Y0T17"): 14,
+    peru_cells = cube({("F", "Y0T17"): 15, ("F", "Y_GE18"): 20, ("F", "_U"): 2, ("M", "Y0T17"): 14,
                          ("M", "Y_GE18"): 16, ("M", "_U"): 5})
     out, report = protect_edition({"40x-all": all_cells, "40x-peru": peru_cells},
                                   {"40x-all": everyone, "40x-peru": peru}, CAT.codelists)
@@ -60,8 +48,8 @@ def test_a_code_holding_the_same_records_as_another_dimensions_code_shares_its_f
     entering as nationals are the Peruvian women. Withheld by nationality, they are withheld by status."""
     by_nat = _request(id="40x-nat", breakdowns=["sex", "nationality"], threshold=5)
     by_status = _request(id="40x-status", breakdowns=["sex", "migration_status"], threshold=5)
-    nat = _table({("F", "PER"): 2, ("F", "VEN"): 40, ("M", "PER"): 30, ("M", "VEN"): 50}, ("sex", "nationality"))
-    status = _table({("F", "NAT"): 2, ("F", "IRR"): 40, ("M", "NAT"): 30, ("M", "IRR"): 50}, ("sex", "migration_status"))
+    nat = cube({("F", "PER"): 2, ("F", "VEN"): 40, ("M", "PER"): 30, ("M", "VEN"): 50}, ("sex", "nationality"))
+    status = cube({("F", "NAT"): 2, ("F", "IRR"): 40, ("M", "NAT"): 30, ("M", "IRR"): 50}, ("sex", "migration_status"))
     out, _ = protect_edition({"40x-nat": nat, "40x-status": status}, {"40x-nat": by_nat, "40x-status": by_status},
                              CAT.codelists)
     a, b = out["40x-nat"].set_index(["sex", "nationality"]), out["40x-status"].set_index(["sex", "migration_status"])
@@ -75,8 +63,8 @@ def test_status_national_and_nationality_peru_are_one_linked_cell():
     from validators.disclosure.linked import build_linked, parts_of
     by_nat = _request(id="40x-nat", breakdowns=["sex", "nationality"])
     by_status = _request(id="40x-status", breakdowns=["sex", "migration_status"])
-    nat = _table({("F", "PER"): 2, ("F", "VEN"): 40}, ("sex", "nationality"))
-    status = _table({("F", "NAT"): 2, ("F", "IRR"): 40}, ("sex", "migration_status"))
+    nat = cube({("F", "PER"): 2, ("F", "VEN"): 40}, ("sex", "nationality"))
+    status = cube({("F", "NAT"): 2, ("F", "IRR"): 40}, ("sex", "migration_status"))
     requests = {"40x-nat": by_nat, "40x-status": by_status}
     crossings = [(rid, df, combo) for rid, t in (("40x-nat", nat), ("40x-status", status))
                  for df, combo in sub_tables(t, requests[rid])]

@@ -101,19 +101,24 @@ def png_pixels(png: bytes) -> bytes:
     return zlib.decompress(data)
 
 
-def test_each_table_states_its_disclosure_control_in_words(tmp_path):
+def _disclosure_line(tmp_path, disclosure: dict) -> str:
+    """The English words of 40f-covid-deaths' disclosure line, its manifest entry replaced."""
     folder = tmp_path / "2025-12-31"
     shutil.copytree(BROKEN, folder)
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["requests"]["40f-covid-deaths"]["disclosure"] = {
-        "rule": "threshold", "threshold": 5, "protection_lower": 5.0, "protection_upper": 5.0, "cells": 560,
-        "primary": 62, "secondary": 28, "withheld_share": 0.0034, "withheld_share_floor": 0.0029,
-        "audit": {"confidential_cells_audited": 62, "passed": True}}
+    manifest["requests"]["40f-covid-deaths"]["disclosure"] = disclosure
     (folder / "manifest.json").write_text(json.dumps(manifest))
     write_reviewer_files(folder, load_catalogue(ROOT / "specs")[0], rerun=True)
     html = (folder / "report.html").read_text(encoding="utf-8")
     (line,) = re.findall(r'<p class="disclosure">.*?</p>', html)
-    english = re.sub(r"<[^>]+>", "", re.sub(r'<span class="es">.*?</span>', "", line))
+    return re.sub(r"<[^>]+>", "", re.sub(r'<span class="es">.*?</span>', "", line))
+
+
+def test_each_table_states_its_disclosure_control_in_words(tmp_path):
+    english = _disclosure_line(tmp_path, {
+        "rule": "threshold", "threshold": 5, "protection_lower": 5.0, "protection_upper": 5.0, "cells": 560,
+        "primary": 62, "secondary": 28, "withheld_share": 0.0034, "withheld_share_floor": 0.0029,
+        "audit": {"confidential_cells_audited": 62, "passed": True}})
     assert english == ("Disclosure control: 90 of 560 cells withheld (C), 0.3% of the count (no pattern keeping "
                        "the promise could withhold less than 0.3%); audit: passed, no confidential cell of the "
                        "tables of minsa-covid-deaths (62) can be narrowed, using everything they publish, to less "
@@ -121,19 +126,11 @@ def test_each_table_states_its_disclosure_control_in_words(tmp_path):
 
 
 def test_a_withheld_grand_total_is_named_with_its_reason_in_the_report(tmp_path):
-    folder = tmp_path / "2025-12-31"
-    shutil.copytree(BROKEN, folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["requests"]["40f-covid-deaths"]["disclosure"] = {
+    english = _disclosure_line(tmp_path, {
         "rule": "threshold", "threshold": 5, "protection_lower": 5.0, "protection_upper": 5.0, "cells": 560,
         "primary": 62, "secondary": 28, "withheld_share": 0.0034, "grand_totals_withheld": ["2020-03", "2021-01"],
         "periods_as_total_only": ["2020-04"],
-        "audit": {"confidential_cells_audited": 62, "passed": True}}
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    write_reviewer_files(folder, load_catalogue(ROOT / "specs")[0], rerun=True)
-    html = (folder / "report.html").read_text(encoding="utf-8")
-    (line,) = re.findall(r'<p class="disclosure">.*?</p>', html)
-    english = re.sub(r"<[^>]+>", "", re.sub(r'<span class="es">.*?</span>', "", line))
+        "audit": {"confidential_cells_audited": 62, "passed": True}})
     assert english.endswith("5 above its value. Published as their total alone (a breakdown could not be "
                             "protected): 2020-04. Grand total withheld for 2020-03, 2021-01: no pattern publishing "
                             "it passes the audit.")
