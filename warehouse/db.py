@@ -91,3 +91,23 @@ def raw_table(source_id: str) -> str:
 
 def cube_table(request_id: str) -> str:
     return quote("cube_" + request_id.replace("-", "_"))
+
+
+# Statement-scoped settings used by the load (the names are ours, never a spec's).
+UNORDERED = {"preserve_insertion_order": "false"}
+# The load's insert filters on rules written over the typed values; pushed below the projection,
+# the filter would parse dates and recode labels once to filter and again to store (1.55 s of
+# 2.7 s on 800,000 movement rows).
+TYPED_ONCE = {**UNORDERED, "disabled_optimizers": "'filter_pushdown'"}
+
+
+@contextmanager
+def scoped(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> Iterator[None]:
+    """SET the settings for the statements inside, then RESET them."""
+    for name, value in values.items():
+        con.execute(f"SET {name} = {value}")
+    try:
+        yield
+    finally:
+        for name in values:
+            con.execute(f"RESET {name}")

@@ -69,10 +69,10 @@ def bounded(error: str, value: str, bounds: RowBounds | None, p: Params) -> str:
 
 @dataclass
 class LoadSQL:
-    typed: str                         # CREATE TEMP TABLE _typed AS ... (every row typed, hashed and checked once)
-    checked: str                       # CREATE TEMP TABLE _checked AS ... (only the rows that break a rule or share a key)
+    insert: str                        # INSERT INTO raw_<source> ... (every row typed and hashed once; the good ones)
+    checked: str                       # CREATE TEMP TABLE _checked AS ... (the file's rows not inserted, with their rules)
     quarantine: str                    # INSERT INTO quarantine ... (all columns' failures)
-    insert: str                        # INSERT INTO raw_<source> ... (the good rows of _typed, copied)
+    firsts: str | None                 # INSERT INTO raw_<source> ... (the first clean row of each shared record key)
     create_raw: str                    # CREATE TABLE IF NOT EXISTS raw_<source>
     params: dict[str, object] = field(default_factory=dict)
     recodes: list[tuple[str, str, str]] = field(default_factory=list)  # (temp table, LABEL, code)
@@ -179,11 +179,11 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
                    bounds: RowBounds | None = None) -> LoadSQL:
     """Passes over the staged text, each row typed and hashed once.
 
-    `_dupkeys` groups the record keys (one column, a hash aggregate); `_typed` holds every row's
-    stored values and whether it is bad; `_checked` holds only the bad rows (a rule broken, a key
-    shared) with their text and rules, worked out again for them alone; the insert copies the good
-    rows of `_typed`. Measured on 10 M movement rows: 108 CPU s when the insert typed and hashed
-    every row a second time, 84 s now (benchmarks/RESULTS.md).
+    `_dupkeys` groups the record keys (one column, a hash aggregate); the insert types and hashes
+    every row once and writes the good ones; `_checked` holds the file's rows it did not write (a
+    rule broken, a key shared) with their text and rules, worked out again for them alone. Measured
+    on 10 M movement rows: 108 CPU s when the insert typed and hashed every row a second time, 84 s
+    with a temporary table of every typed row, ... now (benchmarks/RESULTS.md).
     """
     index = {h: i for i, h in enumerate(headers)}
     p = Params()
@@ -237,27 +237,32 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
         shared, joined = "coalesce(d._shared, false)", f" LEFT JOIN _dupkeys d ON {on}"
     values = [quote("v_" + c.name) for c in kept]
     # a suppressed cell ("<5") keeps its token as a flag; its value stays NULL
-    flags = [f"CASE WHEN {quote('v_' + c.name)} IS NULL THEN {quote('t_' + c.name)} END AS {quote('f_' + c.name)}"
+    flags = [f"CASE WHEN {quote('v_' + c.name)} IS NULL THEN {quote('t_' + c.name)} END"
              for c in kept if c.suppressed]
-    # One pass types and hashes every row and keeps only what the insert needs, with `_bad` (the
-    # row breaks a rule or shares its key). The rules' texts and messages are worked out again
-    # for the bad rows alone: a handful, where storing them for every row cost a column each.
+    raw = quote("raw_" + src.id.replace("-", "_"))
+
     def ruled(rows: str) -> str:
         """The rows with each column's broken rule (`e_<name>`) and the record-key join."""
         return f"(SELECT {', '.join(outer)}, * FROM ({rows})) x{joined}"
 
-    typed_rows = (f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT x._row, {', '.join(values + flags)}, "
-                  f"NOT ({clean}) OR {shared} AS _bad FROM {ruled(typed(every))}")
-    bad = typed(every, hashed=False, where=" WHERE s._row IN (SELECT _row FROM _typed WHERE _bad)")
+    def stored(rows: str, where: str) -> str:
+        """INSERT of the rows' stored values (typed, hashed, flags, provenance)."""
+        return f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, x._row FROM {ruled(rows)} WHERE {where}"
+
+    # One pass types and hashes every row and writes the good ones straight into the warehouse
+    # (no temporary copy of all rows). The bad rows are those of the file it did not write: their
+    # rules and texts are worked out again for them alone, a handful.
+    insert = stored(typed(every), f"{clean} AND NOT {shared}")
+    bad = typed(every, hashed=False,
+                where=f" WHERE s._row NOT IN (SELECT _row FROM {raw} WHERE _file = $file)")
     checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM (SELECT x.*, {shared} AS _shared "
                f"FROM {ruled(bad)})")
     quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(messages + dup_error)
-    kept_rows = clean + (" AND (_first IS NULL OR _first = _row)" if dup_error else "")
-    raw = quote("raw_" + src.id.replace("-", "_"))
-    firsts = f" OR _row IN (SELECT _row FROM _checked WHERE {kept_rows})" if dup_error else ""
-    stored = values + [quote("f_" + c.name) for c in kept if c.suppressed]
-    insert = f"INSERT INTO {raw} SELECT {', '.join(stored)}, $file, _row FROM _typed WHERE NOT _bad{firsts}"
-    return LoadSQL(typed_rows, checked, quarantine, insert, raw_table_ddl(src), p.values, recodes, maps, dupkeys)
+    firsts = None
+    if dup_error:  # the first clean row of a shared key is kept: typed and hashed again, alone
+        kept_rows = f"{clean} AND (_first IS NULL OR _first = _row)"  # a clean row here shares its key
+        firsts = stored(typed(every, where=f" WHERE s._row IN (SELECT _row FROM _checked WHERE {kept_rows})"), "true")
+    return LoadSQL(insert, checked, quarantine, firsts, raw_table_ddl(src), p.values, recodes, maps, dupkeys)
 
 
 def dup_key(col: Column) -> str:

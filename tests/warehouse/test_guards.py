@@ -298,3 +298,25 @@ def test_a_code_read_only_when_other_columns_select_it_else_the_otherwise_code(t
     rows = ["a,2024-01-01,F,30,1", "b,2024-01-01,M,31,1", "c,2024-01-01,bad,30,2", "d,2024-01-01,M,30,1"]
     assert load_sex(tmp_path, rows, {"when": {"AGE": "30", "N": "1"}, "otherwise": "_T"}) == [
         ("F",), ("_T",), ("_T",), ("M",)]  # 'bad' is not read: its row is not selected
+
+
+def test_a_file_rewritten_after_it_was_hashed_is_refused_and_nothing_is_loaded(tmp_path):
+    """The load hashes a file once and trusts its signature (size, times, inode) until staged: a
+    rewrite in between changes the change time, so the file is hashed again and refused."""
+    import pytest
+
+    from warehouse.guards import SourceRefused
+    from warehouse.load import file_sha256, load_file, signature
+
+    path = tmp_path / "t" / "f.csv"
+    path.parent.mkdir()
+    path.write_text("ID,DAY,SEX,AGE,N\na,2024-01-01,F,30,1\n")
+    sha, sig = file_sha256(path), signature(path)
+    path.write_text("ID,DAY,SEX,AGE,N\nb,2024-01-02,M,31,2\n")  # same size, new content
+    con = connect(tmp_path / "w.duckdb")
+    with pytest.raises(SourceRefused) as err:
+        load_file(con, source(), path, "t/f.csv", {"sex": SEX}, SPEC, "h", "k", sha, today=TODAY, hashed_at=sig)
+    assert str(err.value) == (f"t/f.csv changed while it was being loaded (sha256 {sha[:12]} before, "
+                              f"{file_sha256(path)[:12]} after); nothing was loaded from it. Wait until the "
+                              f"delivery is complete, then load again")
+    assert con.execute("SELECT count(*) FROM load_log").fetchone() == (0,)

@@ -12,6 +12,7 @@ import duckdb
 
 from validators.spec.model import Source
 
+from ..db import UNORDERED, quote, scoped
 from .base import ExtractError, Staged
 from .diagnose import after_failure, before_reading
 
@@ -19,34 +20,39 @@ from .diagnose import after_failure, before_reading
 CASE_SHIFTS = 256  # up to this many rejects, a CASE over constants numbers records without a join
 
 
-def shift_sql(shifts: list[int]) -> str:
-    """The count of rejects before record `rowid`: a CASE over the sorted thresholds (newest first)."""
-    whens = " ".join(f"WHEN s.rowid >= {int(t)} THEN {j}" for j, t in reversed(list(enumerate(sorted(shifts), 1))))
+def shift_sql(shifts: list[int], record: str = "s.rowid") -> str:
+    """The count of rejects before the 0-based `record`: a CASE over the sorted thresholds (newest first)."""
+    whens = " ".join(f"WHEN {record} >= {int(t)} THEN {j}" for j, t in reversed(list(enumerate(sorted(shifts), 1))))
     return f"CASE {whens} ELSE 0 END"
 
 
-def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], header_row: int, shifts: list[int]) -> None:
+def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], ordinal: str, header_row: int,
+                shifts: list[int]) -> None:
     """`_stage`: a view over `_stage_in` naming columns c0..cN and numbering records, without a copy.
 
-    rowid keeps insertion order, so the k-th readable record (0-based) is rowid k. Reject j
+    The reader's ordinality numbers the readable records in file order (1-based), so the table
+    needs no insertion order and is written in parallel: the k-th record (0-based) has ordinality
+    k + 1. Reject j
     (1-based, sorted) sits at record L_j and shifts every readable record with k >= L_j - header - j.
     A few rejects: a CASE over the thresholds (no join, so every pass over `_stage` stays a plain
     scan); many: an ASOF join gives each record the count of rejects before it in one sorted pass.
     """
     cols = ", ".join(f's."{n.replace(chr(34), chr(34) * 2)}" AS c{i}' for i, n in enumerate(names))
-    base = int(header_row) + 1
+    base = int(header_row)
+    k = f"(s.{quote(ordinal)} - 1)"  # the 0-based index of the readable record
     # the text alone, for the passes that need no record number (label maps, record keys)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT {cols} FROM _stage_in s")
     if len(shifts) <= CASE_SHIFTS:
-        shift = f" + {shift_sql(shifts)}" if shifts else ""
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, s.rowid + {base}{shift} AS _row FROM _stage_in s")
+        shift = f" + {shift_sql(shifts, k)}" if shifts else ""
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, s.{quote(ordinal)} + {base}{shift} AS _row "
+                    f"FROM _stage_in s")
         return
     _shift_table(con, shifts)
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _stage AS
-        SELECT {cols}, s.rowid + {base} + coalesce(sh.n, 0) AS _row
+        SELECT {cols}, s.{quote(ordinal)} + {base} + coalesce(sh.n, 0) AS _row
         FROM _stage_in s ASOF LEFT JOIN (SELECT t, max(n) AS n FROM
           (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) GROUP BY t) sh
-          ON s.rowid >= sh.t""")  # a run of k rejects gives k equal t: the record after it moves by all k
+          ON {k} >= sh.t""")  # a run of k rejects gives k equal t: the record after it moves by all k
 
 
 def shifts_of(reject_rows: list[int], header_row: int) -> list[int]:
@@ -75,19 +81,23 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
         raise ExtractError(early)
     con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
     try:
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_csv(
-                   $path, delim=$delim, header=true, encoding=$enc, all_varchar=true, quote='"',
-                   escape='"', skip=$skip, store_rejects=true, rejects_table='_rejects',
-                   rejects_scan='_rejects_scan', auto_detect=true, null_padding=false)""",
-            {"path": str(path), "delim": source.delimiter, "enc": source.encoding,
-             "skip": source.header_row - 1},
-        )
+        # Record order comes from the ordinality, so the rows may be written in any order (in
+        # parallel: about a third faster on 800,000 movement rows).
+        with scoped(con, UNORDERED):
+            con.execute(
+                """CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_csv(
+                       $path, delim=$delim, header=true, encoding=$enc, all_varchar=true, quote='"',
+                       escape='"', skip=$skip, store_rejects=true, rejects_table='_rejects',
+                       rejects_scan='_rejects_scan', auto_detect=true, null_padding=false) WITH ORDINALITY""",
+                {"path": str(path), "delim": source.delimiter, "enc": source.encoding,
+                 "skip": source.header_row - 1},
+            )
     except duckdb.Error as err:
         why = after_failure(path, source.encoding, spec_file)
         raise ExtractError(why or f"{path.name}: cannot be read as {source.encoding} text separated by "
                            f"'{source.delimiter}': {str(err).splitlines()[0]}") from None
-    names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
+    # the ordinality is the last column (DuckDB renames it if a header is called "ordinality")
+    *names, ordinal = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
     rejects = con.execute("""
         SELECT line, any_value(csv_line), string_agg(DISTINCT error_type || ': ' || error_message, '; ')
         FROM _rejects GROUP BY line ORDER BY line""").fetchall()
@@ -95,6 +105,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     # lines included: DuckDB 2.0); with no quoted line breaks they equal record numbers.
     rejected = [(int(line), str(raw or ""), _with_fix(str(reason), source, spec_file))
                 for line, raw, reason in rejects]
-    _stage_view(con, names, source.header_row, shifts_of([r[0] for r in rejected], source.header_row))
+    _stage_view(con, names, ordinal, source.header_row, shifts_of([r[0] for r in rejected], source.header_row))
     rows = con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0]
     return Staged([n.lstrip("\ufeff").strip() for n in names], rows, rejected)
