@@ -11,7 +11,7 @@ TEST_WORKERS ?= 2
 # Quiet, offline Prefect settings live in flows/settings.py (the CLI and the tests apply them).
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: run test bench bench-disclosure lint install browser sample clean server serve mutate
+.PHONY: run test bench bench-disclosure bench-edition lint install browser sample clean server serve mutate
 
 $(BIN)/loipr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench: install
 # grand totals withheld, and the independent LP attacker over the published tables.
 bench-disclosure: install
 	$(BIN)/python -m benchmarks.disclosure
+
+# The whole sample edition as `loipr run` does it, from an empty warehouse and again with nothing
+# new to load: each stage's seconds, the command's wall and CPU seconds, peak memory.
+bench-edition: install sample
+	$(BIN)/python -m benchmarks.edition
 
 # Mutation testing (issue 15): plant small bugs in the modules that decide what is published and
 # count those a test catches. Slow (a benchmark-like job), never part of `make test`. Config:

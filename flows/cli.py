@@ -202,6 +202,10 @@ def _run(reference, request, specs: Path, landing: Path, db: Path, outputs: Path
     if isinstance(result, BaseException):
         raise result
     _print_summary(Path(result["edition"]))
+    if result.get("seconds"):  # where the run's time went: the office's first question on a slow night
+        from flows.progress import stage_times
+
+        out.print(stage_times(result["seconds"]), markup=False, soft_wrap=True)
     if state is not None and state.is_failed():
         err.print(f"run failed: {state.message}", style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2)

@@ -8,6 +8,7 @@ another (DuckDB allows one writer per file).
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -176,6 +177,7 @@ def fulfil(reference_date: date | None = None, requests: list[str] | None = None
 
 
 def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, guards: LoadGuards) -> State:
+    started = time.perf_counter()
     cat = lint_specs(s.specs, s.landing, s.allow_symlinks)
     unknown_ids(requests, cat.requests, "request(s)", "--request")
     wanted = sorted(requests or cat.requests)
@@ -193,7 +195,7 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
         source_errors[source_id] = [f"{f.file}: {f.error}" for f in loads if f.error]
         findings += pipeline.load_note_findings(loads)
         loading.advance(source_id)
-    loading.finish()
+    seconds = {"load": loading.finish()}
     findings += load_errors
     stale = source_freshness(s.db, quote(cat), source_ids, reference)
     findings += stale + quarantine(s.db, quote(cat), source_ids)
@@ -228,10 +230,10 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
         log("%s: %s (%s rows, %s errors)%s", request_id, decision.fulfilment.status, info.rows, decision.errors,
             f": {reason}" if reason else "")
         building.advance(request_id)
-    building.finish()
+    seconds["build + validate"] = building.finish()
     protecting = progress.begin("protect", 1)
     tables, disclosure = disclosure_control(quote(tables), quote(cat))
-    protecting.finish()
+    seconds["protect"] = protecting.finish()
     for request_id, applied in disclosure.items():
         entries[request_id]["disclosure"] = applied
     findings += disclosure_findings(disclosure) + gx_findings
@@ -243,9 +245,11 @@ def _fulfil(s: Settings, reference: date, requests: list[str] | None, logger, gu
     publishing = progress.begin("publish", 1)
     folder = publish(s.outputs, edition, run_id, quote(tables), quote(findings), quote(manifest), quote(cat),
                      quote(gx_results), s.sdmx_agency)
-    publishing.finish()
+    seconds["publish"] = publishing.finish()
+    seconds["total"] = time.perf_counter() - started
     logger.info("published %s: %s", folder, manifest["counts"])
+    logger.info(progress.stage_times(seconds))
     result = {"edition": str(folder), "counts": manifest["counts"], "failed": failed_requests(fulfilments),
-              "failed_sources": sorted(k for k, v in source_errors.items() if v)}
+              "failed_sources": sorted(k for k, v in source_errors.items() if v), "seconds": seconds}
     outcome = edition_outcome(fulfilments, source_errors)
     return final_state(outcome, "edition-statuses", statuses_markdown(f"Edition {edition}", outcome, rows), result)

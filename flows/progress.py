@@ -7,6 +7,7 @@ tests call the same functions with no display attached: they do nothing there.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,14 +23,23 @@ class Stage:
     def __init__(self, progress: Progress | None, name: str, total: int) -> None:
         self._progress, self._name = progress, name
         self._task = progress.add_task(name, total=total, item="") if progress else None
+        self._started = time.perf_counter()
 
     def advance(self, item: str = "") -> None:
         if self._progress is not None:
             self._progress.update(self._task, advance=1, item=item)
 
-    def finish(self) -> None:
+    def finish(self) -> float:
+        """The stage's wall seconds (recorded whether or not a display is attached)."""
         if self._progress is not None:
             self._progress.update(self._task, completed=self._progress.tasks[self._task].total, item="done")
+        return time.perf_counter() - self._started
+
+
+def stage_times(seconds: dict[str, float]) -> str:
+    """One line for the log and the terminal: each stage's seconds, then the run's."""
+    parts = [f"{name} {s:.1f}" for name, s in seconds.items() if name != "total"]
+    return "seconds: " + ", ".join(parts) + (f"; total {seconds['total']:.1f}" if "total" in seconds else "")
 
 
 def begin(name: str, total: int) -> Stage:

@@ -72,3 +72,16 @@ def test_each_stage_shows_its_progress_and_nothing_when_no_display_is_attached()
     text = console.export_text()
     assert "load sources" in text and "2/2" in text and "29/29" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_each_stage_reports_its_seconds_with_or_without_a_display_in_one_line_under_80_columns():
+    import time
+
+    stage = progress.begin("protect", 1)
+    time.sleep(0.05)
+    seconds = stage.finish()
+    assert 0.05 <= seconds < 5
+    line = progress.stage_times({"load": 1.04, "build + validate": 30.55, "protect": 24.96, "publish": 7.2,
+                                 "total": 66.1})
+    assert line == "seconds: load 1.0, build + validate 30.6, protect 25.0, publish 7.2; total 66.1"
+    assert len(line) <= 80
