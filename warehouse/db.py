@@ -85,6 +85,12 @@ def quote(identifier: str) -> str:
     return f'"{identifier}"'
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `table` (quoted or not) exists in the warehouse."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                            [table.strip('"')]).fetchone()[0])
+
+
 def raw_table(source_id: str) -> str:
     return quote("raw_" + source_id.replace("-", "_"))
 

@@ -19,10 +19,11 @@ from validators.spec.findings import KINDS
 from validators.spec.model import Codelist, Source
 from validators.spec.paths import confined_files
 
-from .db import TYPED_ONCE, raw_table, run_bound, scoped
+from .db import TYPED_ONCE, raw_table, run_bound, scoped, table_exists
 from .guards import (LoadGuards, changed_meanwhile, duplicate_note, duplicates, removal_note, replacement_note,
                      source_files)
 from .readers import ExtractError, stage_file
+from .parallel import load_files
 from .loadguards import FilePeriodMismatch, Refusal, missing_headers, refusal, row_bounds
 from .loadsql import PSEUDONYM_KEY, build_load_sql
 
@@ -117,8 +118,7 @@ def _reset_if_spec_changed(con: duckdb.DuckDBPyConnection, source: Source, spec_
 
 
 def _forget_file(con: duckdb.DuckDBPyConnection, source: Source, rel: str) -> None:
-    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                   [raw_table(source.id).strip('"')]).fetchone()[0]:
+    if table_exists(con, raw_table(source.id)):
         con.execute(f"DELETE FROM {raw_table(source.id)} WHERE _file = ?", [rel])
     con.execute("DELETE FROM quarantine WHERE source = ? AND file = ?", [source.id, rel])
     con.execute("DELETE FROM load_log WHERE source = ? AND file = ?", [source.id, rel])
@@ -278,14 +278,20 @@ def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, 
             con.execute("BEGIN")
             _forget_file(con, source, gone)
             con.execute("COMMIT")
+    todo = []
     for rel, path in files.items():
         if rel in twins:
             results.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, skipped=True,
                                     note=duplicate_note(rel, twins[rel])))
-            continue
+        else:
+            todo.append((rel, path))
+
+    def one(cur: duckdb.DuckDBPyConnection, rel: str, path: Path) -> FileLoad:
         try:
-            results.append(load_file(con, source, path, rel, codelists, spec_file, spec_hash, key, shas[rel], guards,
-                                     today, hashed_at.get(rel)))
+            return load_file(cur, source, path, rel, codelists, spec_file, spec_hash, key, shas[rel], guards, today,
+                             hashed_at.get(rel))
         except ExtractError as err:
-            results.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, error=str(err)))
+            return FileLoad(source.id, rel, shas[rel], 0, 0, 0, error=str(err))
+
+    results += load_files(con, raw_table(source.id), todo, one)
     return results

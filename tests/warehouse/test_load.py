@@ -130,3 +130,31 @@ def test_a_warehouse_loaded_in_an_older_storage_format_reloads_its_source(minsa)
     assert con.execute("SELECT count(record_id) FROM raw_minsa_covid_deaths").fetchone()[0] == 9
     (steady,) = load()
     assert steady.skipped
+
+
+def test_files_loaded_two_at_a_time_give_the_same_rows_numbers_and_quarantine_as_one_at_a_time(tmp_path, monkeypatch):
+    """Each file is loaded on its own cursor and transaction, two at once: the warehouse must not
+    depend on it (rows, record numbers, quarantine and load log all equal to a serial load)."""
+    import warehouse.parallel as load_module
+    from warehouse.samples.movements import write_movements
+
+    cat = real_catalogue()
+    source = cat.sources["migraciones-movements"]
+    shown = cat.files[("sources", source.id)]
+    write_movements(tmp_path / "landing" / "migraciones", rows=6_000, seed=7, start_year=2019, end_year=2024,
+                    bad_row_share=0.01)
+    state = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(load_module, "LOAD_WORKERS", workers)
+        con = connect(tmp_path / f"w{workers}.duckdb")
+        loads = load_source(con, fixture_budget(source), tmp_path / "landing", cat.codelists, shown,
+                            cat.hashes[shown], "test-key", LoadGuards(), today=None)
+        state[workers] = (
+            [(f.file, f.rows_read, f.rows_loaded, f.rows_quarantined, f.error) for f in loads],
+            con.execute("SELECT * EXCLUDE (loaded_at) FROM load_log ORDER BY file").fetchall(),
+            con.execute("SELECT * FROM quarantine ORDER BY file, row_number, \"column\"").fetchall(),
+            con.execute("SELECT * FROM raw_migraciones_movements ORDER BY _file, _row").fetchall())
+        con.close()
+    assert len(state[1][0]) == 6 and all(error is None for *_, error in state[1][0])
+    assert sum(q for *_, q, _ in state[1][0]) > 0  # bad rows planted: the quarantine is compared too
+    assert state[2] == state[1]
