@@ -76,9 +76,12 @@ def measure(part: str, landing: Path, month: Path | None) -> dict:
     return result
 
 
+STAGES = ("load", "build", "validate", "protect", "publish")
+
+
 def total(r: dict, cpu: bool = False) -> float:
     suffix = "_cpu_s" if cpu else "_s"
-    return sum(r.get(stage + suffix, 0.0) for stage in ("load", "build", "validate"))
+    return sum(r.get(stage + suffix, 0.0) for stage in STAGES)
 
 
 def made(r: dict, cpu: bool = False) -> float:
@@ -91,22 +94,26 @@ def report(rows: int, seed: int, results: dict[str, dict]) -> list[str]:
     pipe = results.get("pipeline", {})
     lines = [f"rows: {rows:,} movement records (seed {seed}) on {os.cpu_count()} cores"
              + (f", {pipe['rows_quarantined']:,} quarantined" if pipe else "")]
-    lines.append(f"{'':18}{'load':>8}{'build':>8}{'valid.':>8}{'total':>8}{'cpu':>8}{'peak MB':>9}")
-    for part, r in results.items():
-        lines.append(f"{NAMES[part]:18}{r['load_s']:8.1f}{r['build_s']:8.1f}{r.get('validate_s', 0):8.1f}"
-                     f"{total(r):8.1f}{total(r, cpu=True):8.1f}{r['peak_rss_mb']:9.0f}")
+    lines.append(f"{'':19}{'load':>6}{'build':>6}{'valid.':>7}{'protect':>8}{'publish':>8}{'total':>7}{'cpu':>7}"
+                 f"{'peak MB':>8}")
+    for part, r in results.items():  # 77 columns; '-' where a variant has no such stage
+        cells = [f"{r[f'{s}_s']:{w}.1f}" if f"{s}_s" in r else f"{'-':>{w}}"
+                 for s, w in zip(STAGES, (6, 6, 7, 8, 8))]
+        lines.append(f"{NAMES[part]:19}{''.join(cells)}{total(r):7.1f}{total(r, cpu=True):7.1f}"
+                     f"{r['peak_rss_mb']:8.0f}")
     for other in ("bare", "bare_same", "pandas", "pandas_same"):
         if pipe and other in results:
             o = results[other]
             lines.append(f"pipeline / {other}: load+build time {made(pipe) / made(o):.2f}x (cpu "
-                         f"{made(pipe, True) / made(o, True):.2f}x), with validation {total(pipe) / total(o):.2f}x, "
+                         f"{made(pipe, True) / made(o, True):.2f}x), all stages {total(pipe) / total(o):.2f}x, "
                          f"peak memory {pipe['peak_rss_mb'] / o['peak_rss_mb']:.2f}x")
     if "month_load_s" in pipe:
         month = pipe["month_load_s"] + pipe["month_build_s"]
         lines.append(f"one month appended ({pipe['month_rows']:,} rows): load {pipe['month_load_s']:.2f} s + rebuild "
                      f"{pipe['month_build_s']:.2f} s = {month / pipe['load_s']:.1%} of the full load")
     if pipe:
-        lines.append(f"warehouse on disk: {pipe['disk_mb']:,.0f} MB; cube rows {pipe['cube_rows']:,}")
+        lines.append(f"warehouse on disk: {pipe['disk_mb']:,.0f} MB; cube rows {pipe['cube_rows']:,}; withheld "
+                     f"{pipe['withheld_share']:.1%} of the count, audit passed: {pipe['audit']}")
     return lines
 
 
