@@ -25,7 +25,7 @@ from .guards import (LoadGuards, changed_meanwhile, duplicate_note, duplicates, 
 from .readers import ExtractError, stage_file
 from .parallel import load_files
 from .loadguards import FilePeriodMismatch, Refusal, missing_headers, refusal, row_bounds
-from .loadsql import PSEUDONYM_KEY, build_load_sql
+from .loadsql import PSEUDONYM_KEY, build_load_sql, hashing_key
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,9 @@ def extract_files(source: Source, landing: Path) -> list[Path]:
 
 
 # Bumped whenever the raw tables' layout changes, so a warehouse loaded by older code reloads its
-# sources instead of mixing layouts (2: pseudonyms stored as 128-bit integers, not hex text).
-STORAGE_FORMAT = 2
+# sources instead of mixing layouts (2: pseudonyms stored as 128-bit integers, not hex text;
+# 3: pseudonyms hashed with a 128-bit key derived from the office's key, see loadsql.hashing_key).
+STORAGE_FORMAT = 3
 
 
 def source_state(spec_hash: str) -> str:
@@ -187,7 +188,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         changed_meanwhile(rel, sha, file_sha256(path))
     note = _replacement(con, source, rel, done, staged.rows + len(staged.rejects), guards)
     sql = build_load_sql(source, staged.headers, codelists, spec_file, bounds)
-    params = {k: (key if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
+    params = {k: (hashing_key(key) if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
     params.update({"source": source.id, "file": rel})
     try:  # (DuckDB registers an Arrow table only once every earlier result is fetched to the end)
         # The passes that read the staged text write only temporary tables: they run before the

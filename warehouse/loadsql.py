@@ -7,6 +7,7 @@ identifiers are canonical names, which the spec model restricts to [a-z][a-z0-9_
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,8 +42,18 @@ class RowBounds:
     period: tuple[date, date, str] | None = None  # first day, last day, as the file name says it
 
 
+def hashing_key(office_key: str) -> str:
+    """The text that prefixes every identifier before SHA-256: 32 hex digits (128 bits) derived
+    from the office's key, whatever its length.
+
+    Key and identifier then fit one 64-byte SHA-256 block for identifiers of up to 23 characters:
+    a 64-character key took two, and hashing the two identifiers of a movement row cost a third
+    more CPU (0.69 against 0.45 s per column on 800,000 rows)."""
+    return hashlib.sha256(office_key.encode()).hexdigest()[:32]
+
+
 def pseudonym(raw: str, p: Params) -> str:
-    """The first 128 bits of the keyed SHA-256, as an unsigned 128-bit integer.
+    """The first 128 bits of SHA-256(hashing key || identifier), as an unsigned 128-bit integer.
 
     A 64-character hex string would cost twice the disk and twice the write time of every
     movement row (two pseudonyms a row); 128 bits keep collisions out of reach (about 1e-22 for
@@ -254,7 +265,7 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
     # rules and texts are worked out again for them alone, a handful.
     insert = stored(typed(every), f"{clean} AND NOT {shared}")
     bad = typed(every, hashed=False,
-                where=f" WHERE s._row NOT IN (SELECT _row FROM {raw} WHERE _file = $file)")
+                where=f" WHERE NOT EXISTS (SELECT 1 FROM {raw} w WHERE w._file = $file AND w._row = s._row)")
     checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM (SELECT x.*, {shared} AS _shared "
                f"FROM {ruled(bad)})")
     quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(messages + dup_error)
