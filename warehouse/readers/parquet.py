@@ -8,14 +8,18 @@ import duckdb
 
 from validators.spec.model import Source
 
+from ..db import quote
 from .base import Staged
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
-    con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_parquet($path)",
+    # Rows are numbered by their place in the file, never by rowid: the load writes tables
+    # unordered (preserve_insertion_order is a global setting, so another file's insert on
+    # another cursor changes it for this one too), and rowid then follows no file order.
+    con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_parquet($path, file_row_number=true)",
                 {"path": str(path)})
-    names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
+    *names, number = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
     cols = ", ".join(f'CAST("{n.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS c{i}' for i, n in enumerate(names))
     con.execute(f"CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT {cols} FROM _stage_in")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, rowid + 2 AS _row FROM _stage_in")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, {quote(number)} + 2 AS _row FROM _stage_in")
     return Staged(names, con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0], [])

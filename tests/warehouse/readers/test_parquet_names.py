@@ -19,3 +19,22 @@ def test_a_parquet_column_named_with_a_double_quote_is_staged_as_text(tmp_path):
     staged = stage_file(con, path, source)
     assert staged.headers == ["AÑO", 'CIUDAD "natal"']
     assert con.execute("SELECT * FROM _stage ORDER BY _row").fetchall() == [("2019", "CUSCO", 2), ("2020", None, 3)]
+
+
+def test_parquet_rows_keep_their_place_in_the_file_while_another_file_is_inserted_unordered(tmp_path):
+    """Files load two at a time, each on its own cursor; one file's insert turns DuckDB's global
+    preserve_insertion_order off (db.TYPED_ONCE) while the other is staged: each row still carries
+    its own place in the file (header = 1, first row = 2), not the order it was written in."""
+    from warehouse.db import TYPED_ONCE, scoped
+
+    path = tmp_path / "many.parquet"
+    pq.write_table(pa.table({"AÑO": ["2019"] * 20_000, "N": [str(i + 2) for i in range(20_000)]}), path,
+                   row_group_size=500)  # forty row groups: read by several threads
+    source = Source(id="tiny", owner=Labels(en="Owner", es="Titular"), kind="microdata", format="parquet",
+                    path="*", period_column="year", columns=[Column(source="AÑO", name="year", type="year")])
+    warehouse = duckdb.connect()
+    staging, inserting = warehouse.cursor(), warehouse.cursor()
+    with scoped(inserting, TYPED_ONCE):
+        staged = stage_file(staging, path, source)
+    assert staged.headers == ["AÑO", "N"] and staged.rows == 20_000
+    assert staging.execute("SELECT count(*) FROM _stage WHERE CAST(c1 AS BIGINT) <> _row").fetchone() == (0,)
