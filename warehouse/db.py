@@ -109,11 +109,20 @@ TYPED_ONCE = {**UNORDERED, "disabled_optimizers": "'filter_pushdown'"}
 
 @contextmanager
 def scoped(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> Iterator[None]:
-    """SET the settings for the statements inside, then RESET them."""
+    """SET the settings for the statements inside, then RESET them.
+
+    Both settings the load uses are GLOBAL in DuckDB (one value for every cursor of the file). The
+    RESET goes through a cursor of its own: a statement that failed inside an explicit transaction
+    leaves `con` aborted (it refuses everything but ROLLBACK), and the settings must not stay set
+    for the rest of the process nor the RESET's error hide the statement's own."""
     for name, value in values.items():
-        con.execute(f"SET {name} = {value}")
+        con.execute(f"SET GLOBAL {name} = {value}")
     try:
         yield
     finally:
-        for name in values:
-            con.execute(f"RESET {name}")
+        reset = con.cursor()
+        try:
+            for name in values:
+                reset.execute(f"RESET GLOBAL {name}")
+        finally:
+            reset.close()

@@ -160,3 +160,22 @@ def test_files_loaded_two_at_a_time_give_the_same_rows_numbers_and_quarantine_as
     assert len(state[1][0]) == 6 and all(error is None for *_, error in state[1][0])
     assert sum(q for *_, q, _ in state[1][0]) > 0  # bad rows planted: the quarantine is compared too
     assert state[2] == state[1]
+
+
+def test_a_statement_failing_inside_the_loads_settings_raises_its_own_error_and_leaves_no_setting_behind(tmp_path):
+    """The insert runs inside the file's transaction with TYPED_ONCE set (global DuckDB settings).
+    When it fails, the transaction is aborted: the settings must still be reset (else every later
+    statement of the process runs unordered) and the caller must see the insert's own error."""
+    import duckdb
+
+    from warehouse.db import TYPED_ONCE, scoped
+
+    con = connect(tmp_path / "w.duckdb")
+    con.execute("BEGIN")
+    with pytest.raises(duckdb.InvalidInputException, match="the insert failed"):
+        with scoped(con, TYPED_ONCE):
+            con.execute("SELECT error('the insert failed')")
+    con.execute("ROLLBACK")
+    assert con.execute("SELECT current_setting('preserve_insertion_order'), "
+                       "current_setting('disabled_optimizers')").fetchone() == (True, "")
+    con.close()
