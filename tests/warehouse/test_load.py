@@ -179,3 +179,53 @@ def test_a_statement_failing_inside_the_loads_settings_raises_its_own_error_and_
     assert con.execute("SELECT current_setting('preserve_insertion_order'), "
                        "current_setting('disabled_optimizers')").fetchone() == (True, "")
     con.close()
+
+
+def test_a_redelivery_loaded_two_at_a_time_equals_one_at_a_time_with_a_refusal_and_an_unreadable_file(
+        tmp_path, monkeypatch):
+    """A second delivery replaces one file, refuses one over its budget, cannot read a third and adds a
+    fourth, two files at a time: the warehouse and the results equal a serial load's."""
+    import warehouse.parallel as load_module
+    from warehouse.samples.movements import write_movements
+
+    cat = real_catalogue()
+    source = cat.sources["migraciones-movements"]
+    shown = cat.files[("sources", source.id)]
+    first, second = tmp_path / "first" / "migraciones", tmp_path / "second" / "migraciones"
+    write_movements(first, rows=3_000, seed=7, start_year=2019, end_year=2022, bad_row_share=0.01)
+    write_movements(second, rows=3_000, seed=8, start_year=2019, end_year=2023, bad_row_share=0.01)
+    state = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(load_module, "LOAD_WORKERS", workers)
+        landing = tmp_path / f"landing{workers}"
+        shutil.copytree(first, landing / "migraciones")
+        con = connect(tmp_path / f"w{workers}.duckdb")
+
+        def load():
+            return [(f.file, f.rows_read, f.rows_loaded, f.rows_quarantined, f.skipped, f.error) for f in
+                    load_source(con, fixture_budget(source), landing, cat.codelists, shown, cat.hashes[shown],
+                                "test-key", LoadGuards(), today=None)]
+        load()
+        folder = landing / "migraciones"
+        shutil.copy(second / "movimientos_migratorios_2019.csv", folder)  # replaced
+        text = (folder / "movimientos_migratorios_2020.csv").read_text(encoding="latin-1").splitlines()
+        (folder / "movimientos_migratorios_2020.csv").write_text(  # most dates unreadable: over the budget
+            "\n".join([text[0]] + [line.replace("/20", "/x") for line in text[1:]]) + "\n", encoding="latin-1")
+        (folder / "movimientos_migratorios_2021.csv").write_text(  # a header renamed: unreadable
+            "\n".join([text[0].replace("FECHA", "FECHO", 1)] + text[1:]) + "\n", encoding="latin-1")
+        shutil.copy(second / "movimientos_migratorios_2023.csv", folder)  # new
+        results = load()
+        state[workers] = (
+            results,
+            con.execute("SELECT * EXCLUDE (loaded_at) FROM load_log ORDER BY file").fetchall(),
+            con.execute("SELECT * FROM quarantine ORDER BY file, row_number, \"column\"").fetchall(),
+            con.execute("SELECT * FROM raw_migraciones_movements ORDER BY _file, _row").fetchall())
+        con.close()
+    results = {r[0]: r for r in state[1][0]}
+    assert results["migraciones/movimientos_migratorios_2019.csv"][-1] is None
+    assert results["migraciones/movimientos_migratorios_2020.csv"][-1].startswith(
+        "migraciones/movimientos_migratorios_2020.csv: ")
+    assert "over the budget" in results["migraciones/movimientos_migratorios_2020.csv"][-1]
+    assert "not found" in results["migraciones/movimientos_migratorios_2021.csv"][-1]
+    assert results["migraciones/movimientos_migratorios_2022.csv"][4]  # unchanged: skipped
+    assert state[2] == state[1]
