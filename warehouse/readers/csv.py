@@ -6,6 +6,7 @@ readable records keep their own record numbers in `_row`.
 
 from __future__ import annotations
 
+import mmap
 from pathlib import Path
 
 import duckdb
@@ -53,6 +54,20 @@ def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], ordinal: str, 
         FROM _stage_in s ASOF LEFT JOIN (SELECT t, max(n) AS n FROM
           (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) GROUP BY t) sh
           ON {k} >= sh.t""")  # a run of k rejects gives k equal t: the record after it moves by all k
+
+
+def empty_lines(path: Path, header_row: int) -> list[int]:
+    """The numbers of the empty lines below the header (LF or CRLF). DuckDB skips them in a file of
+    several columns, so, like rejects, they shift the records below. One search of the file for a
+    line break followed by another, at memory speed; a line by line pass only when it finds one."""
+    with path.open("rb") as fh:
+        if not path.stat().st_size:
+            return []
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            if mm.find(b"\n\n") < 0 and mm.find(b"\n\r\n") < 0:
+                return []
+    with path.open("rb") as fh:
+        return [n for n, line in enumerate(fh, start=1) if n > header_row and line in (b"\n", b"\r\n")]
 
 
 def shifts_of(reject_rows: list[int], header_row: int) -> list[int]:
@@ -105,6 +120,8 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     # lines included: DuckDB 2.0); with no quoted line breaks they equal record numbers.
     rejected = [(int(line), str(raw or ""), _with_fix(str(reason), source, spec_file))
                 for line, raw, reason in rejects]
-    _stage_view(con, names, ordinal, source.header_row, shifts_of([r[0] for r in rejected], source.header_row))
+    skipped = empty_lines(path, source.header_row) if len(names) > 1 else []  # one column: an empty line is a record
+    _stage_view(con, names, ordinal, source.header_row,
+                shifts_of([r[0] for r in rejected] + skipped, source.header_row))
     rows = con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0]
     return Staged([n.lstrip("\ufeff").strip() for n in names], rows, rejected)

@@ -70,3 +70,44 @@ def test_a_header_holding_a_double_quote_keeps_its_name(tmp_path):
     con, staged = _stage(tmp_path, ['AÑO,"CIUDAD ""natal"""', "2019,CUSCO"])
     assert staged.headers == ["AÑO", 'CIUDAD "natal"']
     assert _rows(con) == [("2019", "CUSCO", 2)]
+
+
+def test_empty_lines_between_records_are_not_records_and_leave_every_record_at_its_own_line(tmp_path):
+    # DuckDB skips an empty line of a file with several columns, but counts it in a reject's line
+    lines = ["Cuadro 1", "AÑO,CIUDAD", "2019,CUSCO", "", "2020,PUNO", "2020", "", "", "2021,ICA", ""]
+    con, staged = _stage(tmp_path, lines, header_row=2)
+    assert [(row, raw.strip()) for row, raw, _ in staged.rejects] == [(6, "2020")]
+    assert _rows(con) == [("2019", "CUSCO", 3), ("2020", "PUNO", 5), ("2021", "ICA", 9)]
+
+
+def test_an_empty_crlf_line_leaves_the_records_below_at_their_own_lines(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"A\xc3\x91O,CIUDAD\r\n2019,CUSCO\r\n\r\n2020,PUNO\r\n2021\r\n2022,ICA\r\n")
+    con = duckdb.connect()
+    staged = stage_file(con, path, _source())
+    assert [row for row, _, _ in staged.rejects] == [5]
+    assert _rows(con) == [("2019", "CUSCO", 2), ("2020", "PUNO", 4), ("2022", "ICA", 6)]
+
+
+def test_a_file_read_in_parallel_chunks_numbers_every_record_at_its_own_line(tmp_path):
+    """300,000 records (24 MB, read by several threads, written unordered) with short, long and
+    Latin-1 lines at the first, last and scattered lines: each record's number is its line."""
+    import random
+
+    random.seed(2026)
+    n = 300_000
+    bad = set(random.sample(range(2, n + 2), 2 * CASE_SHIFTS)) | {2, 3, 4, n, n + 1}
+    body = []
+    for line in range(2, n + 2):
+        if line not in bad:
+            body.append(f"{2000 + line % 20},{line},{'x' * 60}".encode())
+        else:  # too few fields, too many, a byte that is not UTF-8
+            body.append([f"{line}", f"2019,{line},x,y", f"2019,{line},\xff"][line % 3].encode("latin-1"))
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"\n".join([b"A\xc3\x91O,LINE,PAD", *body]) + b"\n")
+    con = duckdb.connect()
+    staged = stage_file(con, path, _source())
+    assert [row for row, _, _ in staged.rejects] == sorted(bad)
+    assert staged.rows + len(staged.rejects) == n
+    assert con.execute("SELECT count(*), count(*) FILTER (WHERE CAST(c1 AS BIGINT) = _row) FROM _stage"
+                       ).fetchone() == (n - len(bad), n - len(bad))
