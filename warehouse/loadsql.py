@@ -280,7 +280,7 @@ def dup_key(col: Column) -> str:
     """What makes two rows' keys equal: the typed value, or for a pseudonym the text it hashes
     (equal text, equal hash), so that grouping needs no sha256 of every row."""
     if col.personal == "pseudonymise":
-        return f"coalesce({quote('t_' + col.name)}, '')"
+        return quote("t_" + col.name)  # NULL when blank: a blank key is no record, as for a key in clear
     return quote("v_" + col.name)
 
 

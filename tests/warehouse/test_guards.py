@@ -320,3 +320,21 @@ def test_a_file_rewritten_after_it_was_hashed_is_refused_and_nothing_is_loaded(t
                               f"{file_sha256(path)[:12]} after); nothing was loaded from it. Wait until the "
                               f"delivery is complete, then load again")
     assert con.execute("SELECT count(*) FROM load_log").fetchone() == (0,)
+
+
+def test_blank_record_keys_are_no_record_so_never_duplicates_whether_pseudonymised_or_not(tmp_path):
+    """A blank key identifies no one (a blank identifier gets no pseudonym): two rows with a blank
+    nullable key are two records, as for a key kept in clear; a key written twice is still one."""
+    lines = [",2024-01-01,F,30,1", ",2024-01-02,M,31,2", "a,2024-01-01,F,30,1", "a,2024-01-03,F,30,1"]
+    for personal in ("pseudonymise", None):
+        key = {"source": "ID", "name": "id", "type": "string", "nullable": True} | (
+            {"personal": personal} if personal else {})
+        columns = [key, {"source": "DAY", "name": "day", "type": "date"},
+                   {"source": "SEX", "name": "sex", "type": "code", "codelist": "sex"},
+                   {"source": "AGE", "name": "age", "type": "age"}, {"source": "N", "name": "n", "type": "integer"}]
+        con, result, q = load(tmp_path / str(personal), lines, source(columns=columns))
+        assert q == [(5, "ID", None, "duplicate_record",
+                      "the record key (ID) repeats row 4; only the first occurrence is loaded")], personal
+        assert [r for (r,) in con.execute("SELECT _row FROM raw_t ORDER BY _row").fetchall()] == [2, 3, 4]
+        assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 3, 1)
+        con.close()
