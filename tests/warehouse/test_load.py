@@ -172,9 +172,8 @@ def test_a_statement_failing_inside_the_loads_settings_raises_its_own_error_and_
 
     con = connect(tmp_path / "w.duckdb")
     con.execute("BEGIN")
-    with pytest.raises(duckdb.InvalidInputException, match="the insert failed"):
-        with scoped(con, TYPED_ONCE):
-            con.execute("SELECT error('the insert failed')")
+    with pytest.raises(duckdb.InvalidInputException, match="the insert failed"), scoped(con, TYPED_ONCE):
+        con.execute("SELECT error('the insert failed')")
     con.execute("ROLLBACK")
     assert con.execute("SELECT current_setting('preserve_insertion_order'), "
                        "current_setting('disabled_optimizers')").fetchone() == (True, "")
@@ -201,7 +200,7 @@ def test_a_redelivery_loaded_two_at_a_time_equals_one_at_a_time_with_a_refusal_a
         shutil.copytree(first, landing / "migraciones")
         con = connect(tmp_path / f"w{workers}.duckdb")
 
-        def load():
+        def load(con=con, landing=landing):
             return [(f.file, f.rows_read, f.rows_loaded, f.rows_quarantined, f.skipped, f.error) for f in
                     load_source(con, fixture_budget(source), landing, cat.codelists, shown, cat.hashes[shown],
                                 "test-key", LoadGuards(), today=None)]
