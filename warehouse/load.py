@@ -279,11 +279,11 @@ def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, 
             con.execute("BEGIN")
             _forget_file(con, source, gone)
             con.execute("COMMIT")
-    todo = []
+    todo, twin_loads = [], []
     for rel, path in files.items():
         if rel in twins:
-            results.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, skipped=True,
-                                    note=duplicate_note(rel, twins[rel])))
+            twin_loads.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, skipped=True,
+                                       note=duplicate_note(rel, twins[rel])))
         else:
             todo.append((rel, path))
 
@@ -294,5 +294,5 @@ def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, 
         except ExtractError as err:
             return FileLoad(source.id, rel, shas[rel], 0, 0, 0, error=str(err))
 
-    results += load_files(con, raw_table(source.id), todo, one)
-    return results
+    place = {rel: i for i, rel in enumerate(files)}  # the files' order, a twin in its own place
+    return results + sorted(twin_loads + load_files(con, raw_table(source.id), todo, one), key=lambda f: place[f.file])

@@ -123,7 +123,10 @@ def test_a_file_changed_while_loading_is_refused_and_the_old_rows_kept(minsa, mo
 def test_the_same_content_under_two_names_is_loaded_once(minsa):
     con, load, landing = minsa
     shutil.copy(landing / JUNE, landing / "minsa" / "fallecidos_covid_2020-06b.csv")
-    results = {r.file: r for r in load()}
+    loads = load()
+    # one result per file, in the files' order, the twin in its place (not ahead of the files loaded)
+    assert [r.file for r in loads] == [JUNE, "minsa/fallecidos_covid_2020-06b.csv", SEPT]
+    results = {r.file: r for r in loads}
     twin = results["minsa/fallecidos_covid_2020-06b.csv"]
     assert twin.note == ("minsa/fallecidos_covid_2020-06b.csv has the same content (sha256) as "
                          f"{JUNE}: loaded once, as {JUNE}; remove one of them")
