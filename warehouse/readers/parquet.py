@@ -9,15 +9,21 @@ import duckdb
 from validators.spec.model import Source
 
 from ..db import quote
-from .base import Staged
+from .base import ExtractError, Staged
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     # Rows are numbered by their place in the file, never by rowid: the load writes tables
     # unordered (preserve_insertion_order is a global setting, so another file's insert on
     # another cursor changes it for this one too), and rowid then follows no file order.
-    con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_parquet($path, file_row_number=true)",
-                {"path": str(path)})
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_parquet($path, file_row_number=true)",
+                    {"path": str(path)})
+    except duckdb.BinderException as err:
+        if "file_row_number" not in str(err):
+            raise
+        raise ExtractError(f"{path.name}: a column is named file_row_number, the name the reader gives each row's "
+                           f"place in the file; rename that column in the extract") from None
     *names, number = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
     cols = ", ".join(f'CAST("{n.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS c{i}' for i, n in enumerate(names))
     con.execute(f"CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT {cols} FROM _stage_in")

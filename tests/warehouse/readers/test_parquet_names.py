@@ -38,3 +38,18 @@ def test_parquet_rows_keep_their_place_in_the_file_while_another_file_is_inserte
         staged = stage_file(staging, path, source)
     assert staged.headers == ["AÑO", "N"] and staged.rows == 20_000
     assert staging.execute("SELECT count(*) FROM _stage WHERE CAST(c1 AS BIGINT) <> _row").fetchone() == (0,)
+
+
+def test_a_parquet_column_named_file_row_number_is_an_extract_error_naming_the_fix(tmp_path):
+    import pytest
+
+    from warehouse.readers import ExtractError
+
+    path = tmp_path / "n.parquet"
+    pq.write_table(pa.table({"AÑO": ["2019"], "file_row_number": ["7"]}), path)
+    source = Source(id="tiny", owner=Labels(en="Owner", es="Titular"), kind="microdata", format="parquet",
+                    path="*", period_column="year", columns=[Column(source="AÑO", name="year", type="year")])
+    with pytest.raises(ExtractError) as err:
+        stage_file(duckdb.connect(), path, source)
+    assert str(err.value) == ("n.parquet: a column is named file_row_number, the name the reader gives each row's "
+                              "place in the file; rename that column in the extract")
