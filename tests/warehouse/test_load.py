@@ -228,3 +228,29 @@ def test_a_redelivery_loaded_two_at_a_time_equals_one_at_a_time_with_a_refusal_a
     assert "not found" in results["migraciones/movimientos_migratorios_2021.csv"][-1]
     assert results["migraciones/movimientos_migratorios_2022.csv"][4]  # unchanged: skipped
     assert state[2] == state[1]
+
+
+def test_a_corrupt_parquet_file_is_an_error_on_that_file_while_the_others_load(tmp_path):
+    """Two files at a time: a file DuckDB cannot read as Parquet is reported on its own; the
+    other files of the delivery load, and each file's result is returned."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from validators.spec.model import Column, Labels, Source
+
+    (tmp_path / "p").mkdir()
+    for year in (2019, 2020, 2021):
+        pq.write_table(pa.table({"AÑO": [str(year)] * 10, "ID": [f"{year}-{i}" for i in range(10)]}),
+                       tmp_path / "p" / f"f{year}.parquet")
+    (tmp_path / "p" / "f2020.parquet").write_bytes(b"not parquet" * 10)
+    source = Source(id="tiny", owner=Labels(en="Owner", es="Titular"), kind="microdata", format="parquet",
+                    path="p/*.parquet", period_column="year",
+                    columns=[Column(source="AÑO", name="year", type="year"), Column(source="ID", name="id", type="string")])
+    con = connect(tmp_path / "w.duckdb")
+    loads = load_source(con, source, tmp_path, {}, "specs/sources/tiny.yaml", "h", "test-key")
+    assert [(f.file, f.rows_loaded) for f in loads] == [("p/f2019.parquet", 10), ("p/f2020.parquet", 0),
+                                                        ("p/f2021.parquet", 10)]
+    assert loads[1].error == (f"f2020.parquet: cannot be read as Parquet: Invalid Input Error: No magic bytes found "
+                              f"at end of file '{tmp_path / 'p' / 'f2020.parquet'}'")
+    assert con.execute("SELECT file FROM load_log ORDER BY file").fetchall() == [("p/f2019.parquet",), ("p/f2021.parquet",)]
+    con.close()

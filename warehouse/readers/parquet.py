@@ -19,11 +19,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM read_parquet($path, file_row_number=true)",
                     {"path": str(path)})
-    except duckdb.BinderException as err:
-        if "file_row_number" not in str(err):
-            raise
-        raise ExtractError(f"{path.name}: a column is named file_row_number, the name the reader gives each row's "
-                           f"place in the file; rename that column in the extract") from None
+    except duckdb.Error as err:  # one bad delivery is a finding on its source, not the end of the run
+        if isinstance(err, duckdb.BinderException) and "file_row_number" in str(err):
+            raise ExtractError(f"{path.name}: a column is named file_row_number, the name the reader gives each "
+                               f"row's place in the file; rename that column in the extract") from None
+        raise ExtractError(f"{path.name}: cannot be read as Parquet: {str(err).splitlines()[0]}") from None
     *names, number = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
     cols = ", ".join(f'CAST("{n.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS c{i}' for i, n in enumerate(names))
     con.execute(f"CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT {cols} FROM _stage_in")
