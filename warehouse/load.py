@@ -59,23 +59,25 @@ def signature(path: Path) -> tuple[int, int, int, int]:
 
 def known_shas(con: duckdb.DuckDBPyConnection, source_id: str,
                files: dict[str, Path]) -> tuple[dict[str, str], dict[str, tuple[int, int, int, int]]]:
-    """Each file's sha256, hashed again only when its size or modification time changed; and,
-    for the files hashed now, their signature just before hashing.
+    """Each file's sha256, hashed again only when its signature (size, modification and change
+    times, inode) changed; and, for the files hashed now, their signature just before hashing.
 
     The stat is taken before hashing, so a file rewritten while it is hashed is hashed again next time."""
-    known = {f: (size, mtime, sha) for f, size, mtime, sha in con.execute(
-        "SELECT file, size, mtime_ns, sha256 FROM file_stat WHERE source = ?", [source_id]).fetchall()}
+    known = {f: ((size, mtime, ctime, ino), sha) for f, size, mtime, ctime, ino, sha in con.execute(
+        "SELECT file, size, mtime_ns, ctime_ns, inode, sha256 FROM file_stat WHERE source = ?",
+        [source_id]).fetchall()}
     out, fresh, hashed_at = {}, [], {}
     for rel, path in files.items():
         sig = signature(path)
-        size, mtime, sha = known.get(rel, (None, None, None))
-        if (size, mtime) == sig[:2]:
+        before, sha = known.get(rel, (None, None))
+        if before == sig:
             out[rel] = sha
         else:
             out[rel], hashed_at[rel] = file_sha256(path), sig
-            fresh.append((source_id, rel, sig[0], sig[1], out[rel]))
+            fresh.append((source_id, rel, *sig, out[rel]))
     if fresh:
-        con.executemany("INSERT OR REPLACE INTO file_stat VALUES (?, ?, ?, ?, ?)", fresh)
+        con.executemany("INSERT OR REPLACE INTO file_stat (source, file, size, mtime_ns, ctime_ns, inode, sha256) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)", fresh)
     return out, hashed_at
 
 

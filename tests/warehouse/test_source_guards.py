@@ -202,3 +202,23 @@ def test_files_gone_may_take_up_to_half_of_the_sources_rows_without_confirmation
     assert removal_note(src, tmp_path, many, {"big.csv", "0.csv", "1.csv", "2.csv"}, True) == (
         f"2 file(s) loaded before are gone from {tmp_path} (3.csv, 4.csv): 2 of 100 rows removed, as confirmed "
         "with --allow-shrink")
+
+
+def test_a_file_rewritten_with_its_size_and_modification_time_kept_is_loaded_again(minsa):
+    """A corrected extract copied with its old modification time (cp -p, touch -r, an archive's
+    stored time) and the same size: its change time moved, so it is hashed again and replaces its rows."""
+    con, load, landing = minsa
+    load()
+    path = landing / JUNE
+    before = path.stat()
+    text = path.read_bytes()
+    first = text.index(b"\n") + 1  # the first data row, rewritten byte for byte at the same length
+    row = text[first:text.index(b"\n", first)]
+    path.write_bytes(text[:first] + row.replace(b"MASCULINO", b"FEMENINO\x20", 1) + text[first + len(row):])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    june = next(r for r in load() if r.file == JUNE)
+    assert not june.skipped and june.error is None
+    assert con.execute("SELECT sha256 FROM load_log WHERE file = ?", [JUNE]).fetchone() == (
+        load_module.file_sha256(path),)
+    assert con.execute("SELECT sex FROM raw_minsa_covid_deaths WHERE _file = ? AND _row = 2", [JUNE]).fetchone() == ("F",)

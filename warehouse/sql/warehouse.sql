@@ -31,3 +31,7 @@ CREATE TABLE IF NOT EXISTS file_stat (
     sha256       VARCHAR NOT NULL,       -- the content hash when the file had this size and time
     PRIMARY KEY (source, file)           -- so a monthly load hashes the new file, not twenty years
 );
+-- The change time and inode too: a modification time can be set back (cp -p, touch -r) on a file
+-- rewritten at the same size; its change time cannot. Added to warehouses made before them.
+ALTER TABLE file_stat ADD COLUMN IF NOT EXISTS ctime_ns BIGINT;
+ALTER TABLE file_stat ADD COLUMN IF NOT EXISTS inode BIGINT;
