@@ -99,7 +99,8 @@ def cube_table(request_id: str) -> str:
     return quote("cube_" + request_id.replace("-", "_"))
 
 
-# Statement-scoped settings used by the load (the names are ours, never a spec's).
+# Settings the load sets around a statement and resets after it (see `scoped`; the names are ours,
+# never a spec's).
 UNORDERED = {"preserve_insertion_order": "false"}
 # The load's insert filters on rules written over the typed values; pushed below the projection,
 # the filter would parse dates and recode labels once to filter and again to store (1.55 s of

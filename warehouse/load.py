@@ -190,7 +190,8 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         changed_meanwhile(rel, sha, file_sha256(path))
     note = _replacement(con, source, rel, done, staged.rows + len(staged.rejects), guards)
     sql = build_load_sql(source, staged.headers, codelists, spec_file, bounds)
-    params = {k: (hashing_key(key) if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
+    hashed_with = hashing_key(key)
+    params = {k: (hashed_with if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
     params.update({"source": source.id, "file": rel})
     try:  # (DuckDB registers an Arrow table only once every earlier result is fetched to the end)
         # The passes that read the staged text write only temporary tables: they run before the

@@ -21,7 +21,7 @@ from .diagnose import after_failure, before_reading
 CASE_SHIFTS = 256  # up to this many rejects, a CASE over constants numbers records without a join
 
 
-def shift_sql(shifts: list[int], record: str = "s.rowid") -> str:
+def shift_sql(shifts: list[int], record: str) -> str:
     """The count of rejects before the 0-based `record`: a CASE over the sorted thresholds (newest first)."""
     whens = " ".join(f"WHEN {record} >= {int(t)} THEN {j}" for j, t in reversed(list(enumerate(sorted(shifts), 1))))
     return f"CASE {whens} ELSE 0 END"
