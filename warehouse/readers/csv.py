@@ -18,13 +18,25 @@ from .base import ExtractError, Staged
 from .diagnose import after_failure, before_reading
 
 
-CASE_SHIFTS = 256  # up to this many rejects, a CASE over constants numbers records without a join
+# Up to this many rejects, records are numbered by a CASE over constants (no join); above, by an
+# ASOF join, which sorts every record: 6.9 of 10.1 s of the insert of a 4,000,000-row file with 534
+# rejects, and again in every later pass over `_stage`.
+CASE_SHIFTS = 4096
 
 
 def shift_sql(shifts: list[int], record: str) -> str:
-    """The count of rejects before the 0-based `record`: a CASE over the sorted thresholds (newest first)."""
-    whens = " ".join(f"WHEN {record} >= {int(t)} THEN {j}" for j, t in reversed(list(enumerate(sorted(shifts), 1))))
-    return f"CASE {whens} ELSE 0 END"
+    """The count of rejects before the 0-based `record`: a binary search over the sorted
+    thresholds written as nested CASEs, so a record takes about log2(len(shifts)) comparisons (12
+    for 4,096 rejects) where a flat CASE took one per reject."""
+    ts = sorted(int(t) for t in shifts)
+
+    def count(lo: int, hi: int) -> str:  # the count lies in [lo, hi]
+        if lo == hi:
+            return str(lo)
+        mid = (lo + hi + 1) // 2  # at least `mid` thresholds are passed iff the mid-th is
+        return f"CASE WHEN {record} >= {ts[mid - 1]} THEN {count(mid, hi)} ELSE {count(lo, mid - 1)} END"
+
+    return count(0, len(ts))
 
 
 def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], ordinal: str, header_row: int,
@@ -35,8 +47,9 @@ def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], ordinal: str, 
     needs no insertion order and is written in parallel: the k-th record (0-based) has ordinality
     k + 1. Reject j
     (1-based, sorted) sits at record L_j and shifts every readable record with k >= L_j - header - j.
-    A few rejects: a CASE over the thresholds (no join, so every pass over `_stage` stays a plain
-    scan); many: an ASOF join gives each record the count of rejects before it in one sorted pass.
+    Up to CASE_SHIFTS rejects: a binary search written as CASEs (no join, so every pass over
+    `_stage` stays a plain scan); more: an ASOF join gives each record the count of rejects before
+    it in one sorted pass.
     """
     cols = ", ".join(f's."{n.replace(chr(34), chr(34) * 2)}" AS c{i}' for i, n in enumerate(names))
     base = int(header_row)

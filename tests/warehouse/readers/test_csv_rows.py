@@ -9,7 +9,7 @@ import duckdb
 
 from validators.spec.model import Column, Labels, Source
 from warehouse.readers import stage_file
-from warehouse.readers.csv import CASE_SHIFTS
+from warehouse.readers.csv import CASE_SHIFTS, shift_sql
 
 
 def _source(**kw) -> Source:
@@ -111,3 +111,18 @@ def test_a_file_read_in_parallel_chunks_numbers_every_record_at_its_own_line(tmp
     assert staged.rows + len(staged.rejects) == n
     assert con.execute("SELECT count(*), count(*) FILTER (WHERE CAST(c1 AS BIGINT) = _row) FROM _stage"
                        ).fetchone() == (n - len(bad), n - len(bad))
+
+
+def test_the_shift_search_counts_the_thresholds_at_or_below_each_record_as_bisect_does():
+    """The nested CASE is a binary search: runs of equal thresholds (rejects side by side), one
+    threshold, none, and every record from before the first to after the last."""
+    import bisect
+    import random
+
+    random.seed(7)
+    con = duckdb.connect()
+    for n in (0, 1, 2, 3, 17, 300, CASE_SHIFTS):
+        ts = sorted(random.choices(range(0, 3000), k=n) + ([5, 5, 5] if n == 3 else []))
+        got = con.execute(f"SELECT {shift_sql(ts, 'k')} FROM range(0, 3100) r(k) ORDER BY k").fetchall()
+        assert [g for (g,) in got] == [bisect.bisect_right(ts, k) for k in range(0, 3100)], n
+    assert shift_sql([4], "k") == "CASE WHEN k >= 4 THEN 1 ELSE 0 END"
