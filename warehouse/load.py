@@ -25,7 +25,7 @@ from .guards import (LoadGuards, changed_meanwhile, duplicate_note, duplicates, 
 from .readers import ExtractError, stage_file
 from .parallel import load_files
 from .loadguards import FilePeriodMismatch, Refusal, missing_headers, refusal, row_bounds
-from .loadsql import PSEUDONYM_KEY, build_load_sql, hashing_key
+from .loadsql import PSEUDONYM_KEY, build_load_sql, hashing_key, load_part
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,9 @@ def extract_files(source: Source, landing: Path) -> list[Path]:
 
 # Bumped whenever the raw tables' layout changes, so a warehouse loaded by older code reloads its
 # sources instead of mixing layouts (2: pseudonyms stored as 128-bit integers, not hex text;
-# 3: pseudonyms hashed with a 128-bit key derived from the office's key, see loadsql.hashing_key).
-STORAGE_FORMAT = 3
+# 3: pseudonyms hashed with a 128-bit key derived from the office's key, see loadsql.hashing_key;
+# 4: `_part`, an integer per file load, see loadsql.raw_table_ddl).
+STORAGE_FORMAT = 4
 
 
 def source_state(spec_hash: str) -> str:
@@ -192,7 +193,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
     sql = build_load_sql(source, staged.headers, codelists, spec_file, bounds)
     hashed_with = hashing_key(key)
     params = {k: (hashed_with if v is PSEUDONYM_KEY else v) for k, v in sql.params.items()}
-    params.update({"source": source.id, "file": rel})
+    params.update({"source": source.id, "file": rel, "part": load_part(rel, sha)})
     try:  # (DuckDB registers an Arrow table only once every earlier result is fetched to the end)
         # The passes that read the staged text write only temporary tables: they run before the
         # file's transaction, which then holds just the writes to the warehouse.

@@ -258,14 +258,16 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
 
     def stored(rows: str, where: str) -> str:
         """INSERT of the rows' stored values (typed, hashed, flags, provenance)."""
-        return f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, x._row FROM {ruled(rows)} WHERE {where}"
+        return (f"INSERT INTO {raw} SELECT {', '.join(values + flags)}, $file, x._row, $part "
+                f"FROM {ruled(rows)} WHERE {where}")
 
     # One pass types and hashes every row and writes the good ones straight into the warehouse
     # (no temporary copy of all rows). The bad rows are those of the file it did not write: their
     # rules and texts are worked out again for them alone, a handful.
     insert = stored(typed(every), f"{clean} AND NOT {shared}")
     bad = typed(every, hashed=False,
-                where=f" WHERE NOT EXISTS (SELECT 1 FROM {raw} w WHERE w._file = $file AND w._row = s._row)")
+                where=f" WHERE NOT EXISTS (SELECT 1 FROM {raw} w WHERE w._part = $part AND w._file = $file "
+                      f"AND w._row = s._row)")
     checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM (SELECT x.*, {shared} AS _shared "
                f"FROM {ruled(bad)})")
     quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(messages + dup_error)
@@ -309,4 +311,14 @@ def raw_table_ddl(src: Source) -> str:
     defs = [f"{quote(c.name)} {'UHUGEINT' if c.personal == 'pseudonymise' else SQL_TYPES[c.type]}" for c in kept]
     defs += [f"{quote(c.name + '_flag')} VARCHAR" for c in kept if c.suppressed]
     raw = quote("raw_" + src.id.replace("-", "_"))
-    return f"CREATE TABLE IF NOT EXISTS {raw} ({', '.join(defs)}, _file VARCHAR, _row BIGINT)"
+    # `_part` tells one load of a file from every other (load_part): an integer, so that the search
+    # for a file's rows skips the other files' row groups by their min/max, which text cannot do
+    # (DuckDB keeps 8 bytes of a string's min/max, and every movement file's name starts alike)
+    return f"CREATE TABLE IF NOT EXISTS {raw} ({', '.join(defs)}, _file VARCHAR, _row BIGINT, _part BIGINT)"
+
+
+def load_part(rel: str, sha: str) -> int:
+    """The `_part` of the rows of file `rel` loaded with content `sha`: 60 bits of their digest.
+
+    Rows are still matched by `_file` too, so two parts that happened to collide would only cost the skip."""
+    return int(hashlib.sha256(f"{rel}\0{sha}".encode()).hexdigest()[:15], 16)

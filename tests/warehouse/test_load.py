@@ -254,3 +254,34 @@ def test_a_corrupt_parquet_file_is_an_error_on_that_file_while_the_others_load(t
                               f"at end of file '{tmp_path / 'p' / 'f2020.parquet'}'")
     assert con.execute("SELECT file FROM load_log ORDER BY file").fetchall() == [("p/f2019.parquet",), ("p/f2021.parquet",)]
     con.close()
+
+
+def test_each_file_loads_under_its_own_part_and_a_shared_part_still_finds_each_files_bad_rows(tmp_path, monkeypatch):
+    """`_part` only lets the search for a file's rows skip the other files; the rows are matched by
+    file name too, so parts that collided would change nothing but the time."""
+    import warehouse.load as load_module
+    from warehouse.samples.movements import write_movements
+
+    cat = real_catalogue()
+    source = cat.sources["migraciones-movements"]
+    shown = cat.files[("sources", source.id)]
+    write_movements(tmp_path / "landing" / "migraciones", rows=3_000, seed=11, start_year=2021, end_year=2023,
+                    bad_row_share=0.01)
+    state = {}
+    for shared in (False, True):
+        if shared:
+            monkeypatch.setattr(load_module, "load_part", lambda rel, sha: 1)
+        con = connect(tmp_path / f"w{shared}.duckdb")
+        loads = load_source(con, fixture_budget(source), tmp_path / "landing", cat.codelists, shown,
+                            cat.hashes[shown], "test-key")
+        parts = con.execute("SELECT _file, count(DISTINCT _part), min(_part) FROM raw_migraciones_movements "
+                            "GROUP BY _file ORDER BY _file").fetchall()
+        state[shared] = ([(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in loads],
+                         con.execute("SELECT * FROM quarantine ORDER BY file, row_number, \"column\"").fetchall(),
+                         con.execute("SELECT * EXCLUDE (_part) FROM raw_migraciones_movements "
+                                     "ORDER BY _file, _row").fetchall())
+        con.close()
+        assert len(parts) == 3 and all(n == 1 for _, n, _ in parts)  # one part per file
+        assert len({p for *_, p in parts}) == (1 if shared else 3)
+    assert sum(q for *_, q in state[False][0]) > 0
+    assert state[True] == state[False]

@@ -96,7 +96,7 @@ def test_the_raw_table_has_typed_columns_a_flag_per_suppressed_column_and_no_dro
     assert loaded.execute("SELECT column_name, column_type FROM (DESCRIBE raw_tiny_types)").fetchall() == [
         ("day", "DATE"), ("mon", "DATE"), ("mon_day", "DATE"), ("since", "DATE"), ("yr", "DATE"), ("n", "BIGINT"),
         ("rate", "DOUBLE"), ("age", "INTEGER"), ("sex", "VARCHAR"), ("dir", "VARCHAR"), ("note", "VARCHAR"),
-        ("pid", "UHUGEINT"), ("n_flag", "VARCHAR"), ("_file", "VARCHAR"), ("_row", "BIGINT")]
+        ("pid", "UHUGEINT"), ("n_flag", "VARCHAR"), ("_file", "VARCHAR"), ("_row", "BIGINT"), ("_part", "BIGINT")]
 
 
 def test_each_bad_cell_is_quarantined_with_its_rule_and_message(loaded):
