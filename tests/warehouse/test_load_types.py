@@ -126,3 +126,15 @@ def test_each_bad_cell_is_quarantined_with_its_rule_and_message(loaded):
         (21, "DIA, ID", None, "duplicate_record",
          "the record key (DIA, ID) repeats row 2; only the first occurrence is loaded"),
     ]
+
+
+def test_a_cell_loses_the_spaces_around_it_exactly_as_trim_would_and_a_blank_is_null():
+    """cell_text trims only cells that start or end with a space (trim copies every string); the
+    result must be trim's own, tabs and inner spaces kept."""
+    from warehouse.loadsql import cell_text
+
+    cells = ["", " ", "   ", "a", " a", "a ", "  a  ", "\ta\t", " \ta", "á ", " a b ", None]
+    got = duckdb.execute(f"SELECT {cell_text('v')}, nullif(trim(v), '') FROM (SELECT unnest(?) AS v)",
+                         [cells]).fetchall()
+    assert [a for a, _ in got] == [b for _, b in got]
+    assert [a for a, _ in got] == [None, None, None, "a", "a", "a", "a", "\ta\t", "\ta", "á", "a b", None]
