@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -57,6 +58,9 @@ def signature(path: Path) -> tuple[int, int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
+HASH_WORKERS = 2
+
+
 def known_shas(con: duckdb.DuckDBPyConnection, source_id: str,
                files: dict[str, Path]) -> tuple[dict[str, str], dict[str, tuple[int, int, int, int]]]:
     """Each file's sha256, hashed again only when its signature (size, modification and change
@@ -66,15 +70,21 @@ def known_shas(con: duckdb.DuckDBPyConnection, source_id: str,
     known = {f: ((size, mtime, ctime, ino), sha) for f, size, mtime, ctime, ino, sha in con.execute(
         "SELECT file, size, mtime_ns, ctime_ns, inode, sha256 FROM file_stat WHERE source = ?",
         [source_id]).fetchall()}
-    out, fresh, hashed_at = {}, [], {}
+    out, todo, hashed_at = {}, [], {}
     for rel, path in files.items():
         sig = signature(path)
         before, sha = known.get(rel, (None, None))
         if before == sig:
             out[rel] = sha
         else:
-            out[rel], hashed_at[rel] = file_sha256(path), sig
-            fresh.append((source_id, rel, *sig, out[rel]))
+            todo.append(rel)
+            hashed_at[rel] = sig
+    # hashlib releases the GIL on large reads: two files hashed at once (twenty years of movements
+    # are 7.8 GB at 50 M rows, 5.7 s on one core)
+    with ThreadPoolExecutor(max_workers=HASH_WORKERS) as pool:
+        out.update(zip(todo, pool.map(file_sha256, [files[rel] for rel in todo])))
+    out = {rel: out[rel] for rel in files}  # in the files' order, as duplicates() reads them
+    fresh = [(source_id, rel, *hashed_at[rel], out[rel]) for rel in todo]
     if fresh:
         con.executemany("INSERT OR REPLACE INTO file_stat (source, file, size, mtime_ns, ctime_ns, inode, sha256) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)", fresh)
