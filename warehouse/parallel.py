@@ -6,6 +6,7 @@ the same rows, record numbers, quarantine and load log (tests/warehouse/test_loa
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,16 +23,36 @@ Result = TypeVar("Result")  # what loading one file gives (warehouse.load.FileLo
 # on one thread (the reader numbers records in file order), so a second file's typing and insert
 # keep the other core busy meanwhile.
 LOAD_WORKERS = 2
-# Above this size a file is loaded alone: two stagings of 600 MB yearly files under the 1 GB
-# memory_limit spill each other to disk (50 M rows: 375 s two at a time, against about 250 s
-# expected from 10 M); monthly and 10 M-row yearly files (75-120 MB) gain about a fifth.
-ALONE_ABOVE_BYTES = 256 * 2**20
+# A staged file takes about 1.4 times its size in DuckDB's memory (830 MB for a 600 MB yearly file
+# of 4 M movements). Two files load at once only if two stagings fit in four fifths of the memory
+# limit; otherwise each spills the other to disk and two at a time gains nothing. Four such files:
+# 49.6 s two at a time and 47.6 s one at a time under the 1 GB default, 41.0 s two at a time
+# under 2.5 GB (LOIPR_DUCKDB_MEMORY). Under 1 GB, files up to 285 MB (10 M movements: 24-126 MB) pair.
+STAGED_PER_BYTE = 1.4
+UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
+         "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+
+
+def memory_limit_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """DuckDB's memory limit in bytes, from the setting as DuckDB prints it ('953.6 MiB')."""
+    text = str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+    found = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]+)\s*", text)
+    if not found or found.group(2) not in UNITS:
+        raise ValueError(f"unexpected DuckDB memory_limit {text!r}")
+    return int(float(found.group(1)) * UNITS[found.group(2)])
+
+
+def two_fit(sizes: list[int], limit: int) -> bool:
+    """Whether the two largest files' stagings fit in four fifths of the memory limit together."""
+    two = sorted(sizes)[-2:]
+    return len(two) < 2 or STAGED_PER_BYTE * sum(two) <= 0.8 * limit
 
 
 def load_files(con: duckdb.DuckDBPyConnection, table: str, todo: list[tuple[str, Path]],
                one: Callable[[duckdb.DuckDBPyConnection, str, Path], Result]) -> list[Result]:
     """`one(cursor, rel, path)` for every file, in the files' order; two at a time once the raw
-    table exists (two transactions creating it would conflict), one at a time if a file is large."""
+    table exists (two transactions creating it would conflict), one at a time if two of the files
+    would not be staged together within the memory limit."""
     done: list[Result] = []
     while todo and not table_exists(con, table):
         rel, path = todo.pop(0)
@@ -50,7 +71,7 @@ def load_files(con: duckdb.DuckDBPyConnection, table: str, todo: list[tuple[str,
         return one(local.cur, *item)
 
     try:
-        workers = LOAD_WORKERS if all(_size(path) <= ALONE_ABOVE_BYTES for _, path in todo) else 1
+        workers = LOAD_WORKERS if two_fit([_size(path) for _, path in todo], memory_limit_bytes(con)) else 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return done + list(pool.map(run, todo))
     finally:
