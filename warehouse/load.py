@@ -11,7 +11,7 @@ import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -23,10 +23,10 @@ from validators.spec.paths import confined_files
 from .db import TYPED_ONCE, raw_table, run_bound, scoped, table_exists
 from .guards import (LoadGuards, changed_meanwhile, duplicate_note, duplicates, removal_note, replacement_note,
                      source_files)
-from .readers import ExtractError, stage_file
-from .parallel import load_files
 from .loadguards import FilePeriodMismatch, Refusal, missing_headers, refusal, row_bounds
 from .loadsql import PSEUDONYM_KEY, build_load_sql, hashing_key, load_part
+from .parallel import load_files
+from .readers import ExtractError, stage_file
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
             con.execute("ROLLBACK")
             return refuse_file(con, source, rel, sha, read, bad_rows, why)
         con.execute("INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [source.id, rel, sha, read, loaded, bad_rows, datetime.now(timezone.utc).replace(tzinfo=None), spec_hash])
+                    [source.id, rel, sha, read, loaded, bad_rows, datetime.now(UTC).replace(tzinfo=None), spec_hash])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -17,7 +17,6 @@ from ..db import UNORDERED, quote, scoped
 from .base import ExtractError, Staged
 from .diagnose import after_failure, before_reading
 
-
 # Up to this many rejects, records are numbered by a CASE over constants (no join); above, by an
 # ASOF join, which sorts every record: 6.9 of 10.1 s of the insert of a 4,000,000-row file with 534
 # rejects, and again in every later pass over `_stage`.
