@@ -61,18 +61,35 @@ def signature(path: Path) -> tuple[int, int, int, int]:
 HASH_WORKERS = 2
 
 
-def known_shas(con: duckdb.DuckDBPyConnection, source_id: str,
-               files: dict[str, Path]) -> tuple[dict[str, str], dict[str, tuple[int, int, int, int]]]:
+def _sha_or_error(path: Path) -> str | OSError:
+    try:
+        return file_sha256(path)
+    except OSError as err:  # no permission, gone since it was listed: that file's error, not the source's
+        return err
+
+
+def _unreadable(rel: str, err: OSError) -> str:
+    return f"{rel}: cannot be read ({err.strerror or err}); nothing was loaded from it"
+
+
+def known_shas(con: duckdb.DuckDBPyConnection, source_id: str, files: dict[str, Path],
+               unreadable: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, tuple[int, int, int, int]]]:
     """Each file's sha256, hashed again only when its signature (size, modification and change
     times, inode) changed; and, for the files hashed now, their signature just before hashing.
+    A file that cannot be opened has no sha256: its error goes into `unreadable`.
 
     The stat is taken before hashing, so a file rewritten while it is hashed is hashed again next time."""
+    unreadable = {} if unreadable is None else unreadable
     known = {f: ((size, mtime, ctime, ino), sha) for f, size, mtime, ctime, ino, sha in con.execute(
         "SELECT file, size, mtime_ns, ctime_ns, inode, sha256 FROM file_stat WHERE source = ?",
         [source_id]).fetchall()}
     out, todo, hashed_at = {}, [], {}
     for rel, path in files.items():
-        sig = signature(path)
+        try:
+            sig = signature(path)
+        except OSError as err:
+            unreadable[rel] = _unreadable(rel, err)
+            continue
         before, sha = known.get(rel, (None, None))
         if before == sig:
             out[rel] = sha
@@ -82,8 +99,12 @@ def known_shas(con: duckdb.DuckDBPyConnection, source_id: str,
     # hashlib releases the GIL on large reads: two files hashed at once (twenty years of movements
     # are 7.8 GB at 50 M rows, 5.7 s on one core)
     with ThreadPoolExecutor(max_workers=HASH_WORKERS) as pool:
-        out.update(zip(todo, pool.map(file_sha256, [files[rel] for rel in todo])))
-    out = {rel: out[rel] for rel in files}  # in the files' order, as duplicates() reads them
+        out.update(zip(todo, pool.map(_sha_or_error, [files[rel] for rel in todo])))
+    for rel in [rel for rel in todo if isinstance(out[rel], OSError)]:
+        unreadable[rel] = _unreadable(rel, out[rel])
+        todo.remove(rel)
+        del hashed_at[rel]
+    out = {rel: out[rel] for rel in files if rel not in unreadable}  # in the files' order, as duplicates() reads them
     fresh = [(source_id, rel, *hashed_at[rel], out[rel]) for rel in todo]
     if fresh:
         con.executemany("INSERT OR REPLACE INTO file_stat (source, file, size, mtime_ns, ctime_ns, inode, sha256) "
@@ -281,7 +302,8 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, c
 def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
                  spec_file: str, spec_hash: str, key: str, guards: LoadGuards, today: date | None) -> list[FileLoad]:
     files = {str(p.relative_to(landing.resolve())): p for p in source_files(source, landing, guards.allow_symlinks)}
-    shas, hashed_at = known_shas(con, source.id, files)
+    unreadable: dict[str, str] = {}
+    shas, hashed_at = known_shas(con, source.id, files, unreadable)
     twins = duplicates(shas)
     loaded = dict(con.execute("SELECT file, rows_loaded FROM load_log WHERE source = ?", [source.id]).fetchall())
     note = removal_note(source, landing, {f: n for f, n in loaded.items() if f not in twins},
@@ -295,7 +317,9 @@ def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, 
             con.execute("COMMIT")
     todo, twin_loads = [], []
     for rel, path in files.items():
-        if rel in twins:
+        if rel in unreadable:  # its rows of an earlier load stay, as for any file that cannot be read
+            twin_loads.append(FileLoad(source.id, rel, "", 0, 0, 0, error=unreadable[rel]))
+        elif rel in twins:
             twin_loads.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, skipped=True,
                                        note=duplicate_note(rel, twins[rel])))
         else:

@@ -285,3 +285,49 @@ def test_each_file_loads_under_its_own_part_and_a_shared_part_still_finds_each_f
         assert len({p for *_, p in parts}) == (1 if shared else 3)
     assert sum(q for *_, q in state[False][0]) > 0
     assert state[True] == state[False]
+
+
+def test_a_file_that_cannot_be_hashed_is_an_error_on_that_file_and_the_others_load(tmp_path, monkeypatch):
+    """Hashed two at a time: a file that cannot be opened (no permission, gone since it was listed)
+    is reported on its own with its cause, each such file, and its rows of an earlier load stay."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import warehouse.load as load_module
+    from validators.spec.model import Column, Labels, Source
+
+    (tmp_path / "p").mkdir()
+    for year in (2019, 2020, 2021, 2022):
+        pq.write_table(pa.table({"AÑO": [str(year)] * 10, "ID": [f"{year}-{i}" for i in range(10)]}),
+                       tmp_path / "p" / f"f{year}.parquet")
+    source = Source(id="tiny", owner=Labels(en="Owner", es="Titular"), kind="microdata", format="parquet",
+                    path="p/*.parquet", period_column="year",
+                    columns=[Column(source="AÑO", name="year", type="year"), Column(source="ID", name="id", type="string")])
+    con = connect(tmp_path / "w.duckdb")
+    assert [f.rows_loaded for f in load_source(con, source, tmp_path, {}, "specs/sources/tiny.yaml", "h", "k")] == [10] * 4
+    causes = {"f2020.parquet": PermissionError(13, "Permission denied"),
+              "f2022.parquet": FileNotFoundError(2, "No such file or directory")}
+    sha = load_module.file_sha256
+
+    def failing(path):
+        if path.name in causes:
+            raise causes[path.name]
+        return sha(path)
+    monkeypatch.setattr(load_module, "file_sha256", failing)
+    stat = load_module.signature
+    monkeypatch.setattr(load_module, "signature",  # f2022 vanishes after it was listed
+                        lambda path: failing(path) if path.name == "f2022.parquet" else stat(path))
+    for year in (2019, 2020, 2021, 2022):  # rewritten: hashed again
+        pq.write_table(pa.table({"AÑO": [str(year)] * 5, "ID": [f"{year}-{i}" for i in range(5)]}),
+                       tmp_path / "p" / f"f{year}.parquet")
+    loads = load_source(con, source, tmp_path, {}, "specs/sources/tiny.yaml", "h", "k")
+    assert [(f.file, f.rows_loaded) for f in loads] == [("p/f2019.parquet", 5), ("p/f2020.parquet", 0),
+                                                        ("p/f2021.parquet", 5), ("p/f2022.parquet", 0)]
+    assert [f.error for f in loads] == [
+        None, "p/f2020.parquet: cannot be read (Permission denied); nothing was loaded from it", None,
+        "p/f2022.parquet: cannot be read (No such file or directory); nothing was loaded from it"]
+    assert con.execute("SELECT _file, count(*) FROM raw_tiny GROUP BY ALL ORDER BY 1").fetchall() == [
+        ("p/f2019.parquet", 5), ("p/f2020.parquet", 10), ("p/f2021.parquet", 5), ("p/f2022.parquet", 10)]
+    assert con.execute("SELECT count(*) FROM file_stat WHERE file IN ('p/f2020.parquet', 'p/f2022.parquet') "
+                       "AND sha256 IS NOT NULL").fetchone()[0] == 2  # the earlier load's entries, not replaced
+    con.close()

@@ -138,3 +138,31 @@ def test_a_cell_loses_the_spaces_around_it_exactly_as_trim_would_and_a_blank_is_
                          [cells]).fetchall()
     assert [a for a, _ in got] == [b for _, b in got]
     assert [a for a, _ in got] == [None, None, None, "a", "a", "a", "a", "\ta\t", "\ta", "á", "a b", None]
+
+
+def test_a_cell_loses_every_character_trim_removes_not_only_the_ascii_space():
+    """trim() also removes Unicode's other space separators (a no-break space from a spreadsheet,
+    U+3000...): a cell that starts or ends with one is trimmed too, and one made of them is blank."""
+    from warehouse.loadsql import cell_text
+
+    zs = [" ", "\u00a0", "\u1680", *map(chr, range(0x2000, 0x200b)), "\u202f", "\u205f", "\u3000"]
+    cells = [c + "a" for c in zs] + ["a" + c for c in zs] + [c for c in zs] + ["\u00a0 a b\u00a0", "é", "aé\u00a0"]
+    got = duckdb.execute(f"SELECT {cell_text('v')}, nullif(trim(v), '') FROM (SELECT unnest(?) AS v)",
+                         [cells]).fetchall()
+    assert [a for a, _ in got] == [b for _, b in got]
+    assert [a for a, _ in got] == ["a"] * (2 * len(zs)) + [None] * len(zs) + ["a b", "é", "aé"]
+
+
+def test_a_number_ending_in_a_no_break_space_and_a_blank_of_no_break_spaces_load(tmp_path):
+    """As they did with trim(): '1,282\\u00a0' is 1282, and an OBS of one no-break space is NULL."""
+    folder = tmp_path / "landing" / "tiny"
+    folder.mkdir(parents=True)
+    lines = [HEADER, _line({"N": "1,282\u00a0", "OBS": "\u00a0"}, "A1"), _line({"TASA": "\u00a00.5"}, "A2")]
+    (folder / "f_2020.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    con = connect(tmp_path / "w.duckdb")
+    (result,) = load_source(con, SOURCE, tmp_path / "landing", CAT.codelists, SPEC, "spec-hash", "k",
+                            today=date(2021, 6, 30))
+    assert (result.error, result.rows_read, result.rows_loaded, result.rows_quarantined) == (None, 2, 2, 0)
+    assert con.execute("SELECT _row, n, note, rate FROM raw_tiny_types ORDER BY _row").fetchall() == [
+        (2, 1282, None, 0.5), (3, 1282, "nota", 0.5)]
+    con.close()
