@@ -293,7 +293,7 @@ def test_a_file_that_cannot_be_hashed_is_an_error_on_that_file_and_the_others_lo
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    import warehouse.load as load_module
+    import warehouse.filehashes as hashes_module
     from validators.spec.model import Column, Labels, Source
 
     (tmp_path / "p").mkdir()
@@ -307,15 +307,15 @@ def test_a_file_that_cannot_be_hashed_is_an_error_on_that_file_and_the_others_lo
     assert [f.rows_loaded for f in load_source(con, source, tmp_path, {}, "specs/sources/tiny.yaml", "h", "k")] == [10] * 4
     causes = {"f2020.parquet": PermissionError(13, "Permission denied"),
               "f2022.parquet": FileNotFoundError(2, "No such file or directory")}
-    sha = load_module.file_sha256
+    sha = hashes_module.file_sha256
 
     def failing(path):
         if path.name in causes:
             raise causes[path.name]
         return sha(path)
-    monkeypatch.setattr(load_module, "file_sha256", failing)
-    stat = load_module.signature
-    monkeypatch.setattr(load_module, "signature",  # f2022 vanishes after it was listed
+    monkeypatch.setattr(hashes_module, "file_sha256", failing)
+    stat = hashes_module.signature
+    monkeypatch.setattr(hashes_module, "signature",  # f2022 vanishes after it was listed
                         lambda path: failing(path) if path.name == "f2022.parquet" else stat(path))
     for year in (2019, 2020, 2021, 2022):  # rewritten: hashed again
         pq.write_table(pa.table({"AÑO": [str(year)] * 5, "ID": [f"{year}-{i}" for i in range(5)]}),
