@@ -166,3 +166,17 @@ def test_a_number_ending_in_a_no_break_space_and_a_blank_of_no_break_spaces_load
     assert con.execute("SELECT _row, n, note, rate FROM raw_tiny_types ORDER BY _row").fetchall() == [
         (2, 1282, None, 0.5), (3, 1282, "nota", 0.5)]
     con.close()
+
+
+def test_a_cell_wrapped_in_any_space_trim_removes_is_trimmed_as_trim_would_and_a_no_break_space_alone_is_blank():
+    """DuckDB's trim() removes every Unicode space separator (category Zs: U+00A0 no-break space,
+    U+2000-U+200A, U+202F, U+205F, U+3000, U+1680), not only ' ': a cell of a no-break space (as
+    spreadsheets export an empty cell) must stay blank, and ' 5' with a no-break space must stay 5."""
+    from warehouse.loadsql import cell_text
+
+    zs = ["\u00a0", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u202f", "\u205f", "\u3000"]
+    cells = [c for z in zs for c in (z, z + "5", "5" + z, z + " 5 " + z, " " + z, "é" + z, z + "é")]
+    got = duckdb.execute(f"SELECT {cell_text('v')}, nullif(trim(v), '') FROM (SELECT unnest(?) AS v)",
+                         [cells]).fetchall()
+    assert [a for a, _ in got] == [b for _, b in got]
+    assert duckdb.execute(f"SELECT {cell_text('v')} FROM (SELECT '\u00a0' AS v)").fetchone() == (None,)

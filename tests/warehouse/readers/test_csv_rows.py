@@ -126,3 +126,47 @@ def test_the_shift_search_counts_the_thresholds_at_or_below_each_record_as_bisec
         got = con.execute(f"SELECT {shift_sql(ts, 'k')} FROM range(3100) r(k) ORDER BY k").fetchall()
         assert [g for (g,) in got] == [bisect.bisect_right(ts, k) for k in range(3100)], n
     assert shift_sql([4], "k") == "CASE WHEN k >= 4 THEN 1 ELSE 0 END"
+
+
+def test_exactly_case_shifts_rejects_and_empty_lines_in_a_crlf_file_below_a_title_keep_every_record_at_its_line(tmp_path):
+    """The nested CASE at its limit, through the reader: a title line, CRLF, a reject on the first
+    and the last line, a run of adjacent rejects and empty lines among them; one more goes to the join."""
+    import random
+
+    random.seed(23)
+    for extra in (0, 1):
+        n = 12_000
+        empty = set(random.sample(sorted(set(range(10, n - 10)) - set(range(100, 600))), 300))
+        bad = {3, n} | set(range(100, 600)) | set(random.sample(sorted(set(range(4, n)) - empty - set(range(100, 600))),
+                                                                CASE_SHIFTS + extra - 302 - 500))
+        assert len(bad) + len(empty) == CASE_SHIFTS + extra
+        lines = [b"Cuadro 1", b"A\xc3\x91O,LINE"] + [
+            b"" if ln in empty else f"{ln}".encode() if ln in bad else f"2019,{ln}".encode() for ln in range(3, n + 1)]
+        path = tmp_path / f"f{extra}.csv"
+        path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+        con = duckdb.connect()
+        staged = stage_file(con, path, _source(header_row=2))
+        assert [row for row, _, _ in staged.rejects] == sorted(bad)
+        good = [ln for ln in range(3, n + 1) if ln not in bad and ln not in empty]
+        assert con.execute("SELECT CAST(c1 AS BIGINT), _row FROM _stage ORDER BY _row").fetchall() == [(g, g) for g in good]
+
+
+def test_an_empty_line_inside_a_quoted_cell_is_part_of_its_record_and_shifts_no_number(tmp_path):
+    """An empty line inside quotes is text of the cell, not a skipped line: counted as one, it gave
+    the quoted record the number of the unreadable line below it (both quarantined, they counted as
+    one row: rows read != loaded + quarantined). Reject lines count a record of several lines as
+    one line, and so do the records' numbers; a quote inside an unquoted cell opens nothing."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(b'A\xc3\x91O,LINE\n2019,"a\n\nb"\n2019\n2019,x\n\n2019,y\n')
+    con = duckdb.connect()
+    staged = stage_file(con, path, _source())
+    assert [row for row, _, _ in staged.rejects] == [3]
+    assert _rows(con) == [("2019", "a\n\nb", 2), ("2019", "x", 4), ("2019", "y", 6)]
+    path.write_bytes(b'A\xc3\x91O,LINE\r\n2019,5"6\r\n\r\n2019,x\r\n2019\r\n2019,"p\r\nq"\r\n\r\n2019,y\r\n')
+    staged = stage_file(con, path, _source())
+    assert [row for row, _, _ in staged.rejects] == [5]
+    assert _rows(con) == [("2019", '5"6', 2), ("2019", "x", 4), ("2019", "p\r\nq", 6), ("2019", "y", 8)]
+    path.write_bytes(b'Cuadro "1\nA\xc3\x91O,LINE\n2019,x\n\n2019\n2019,y\n')  # a title's quote opens nothing
+    staged = stage_file(con, path, _source(header_row=2))
+    assert [row for row, _, _ in staged.rejects] == [5]
+    assert _rows(con) == [("2019", "x", 3), ("2019", "y", 6)]
