@@ -35,7 +35,7 @@ def label_maps() -> dict[str, dict[str, str]]:
 def pseudonyms(values, key: bytes | None = None) -> list[bytes]:
     """The pipeline's pseudonyms: SHA-256 of the derived 128-bit key and the identifier, 16 bytes."""
     from benchmarks.variants import OFFICE_KEY
-    from warehouse.loadsql import hashing_key
+    from warehouse.cellsql import hashing_key
 
     key = key or hashing_key(OFFICE_KEY).encode()
     return [hashlib.sha256(key + v.encode("utf-8")).digest()[:16] for v in values.fillna("")]

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (what a user would suffer, file, text, replacement, the test that must fail)
 BUGS = [
     ("age from the birth date negated", "warehouse/loadsql.py",
-     "date_sub('year', {_date_expr(raw, col.formats, p)}, {at})", "date_sub('year', {at}, {_date_expr(raw, col.formats, p)})",
+     "date_sub('year', {date_expr(raw, col.formats, p)}, {at})", "date_sub('year', {at}, {date_expr(raw, col.formats, p)})",
      "tests/warehouse/test_ages.py::test_age_is_the_years_completed_on_the_day_of_the_movement"),
     ("infants (age 0) quarantined by an off-by-one", "warehouse/loadsql.py",
      "WHEN {b} > {a} OR {v} > 130", "WHEN {b} > {a} OR {v} < 1 OR {v} > 130",

@@ -163,7 +163,7 @@ def run_bare_same(landing: Path, db: Path, month: Path | None = None) -> dict:
              "migration_status": "CALIDAD_MIGRATORIA", "occupation": "OCUPACION"}
     joins = " ".join(f"LEFT JOIN {recode_values(name)} AS {name}(label, code) "
                      f"ON {name}.label = s.{col}" for name, col in codes.items())
-    from warehouse.loadsql import hashing_key
+    from warehouse.cellsql import hashing_key
 
     hashed = f"CAST('0x' || left(sha256(concat('{hashing_key(OFFICE_KEY)}', trim(s.{{0}}))), 32) AS UHUGEINT)"
     con.execute(f"""CREATE TABLE m AS SELECT {hashed.format('ID_MOVIMIENTO')} AS movement_id,

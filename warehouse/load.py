@@ -23,7 +23,8 @@ from .filehashes import file_sha256, known_shas, signature
 from .guards import (LoadGuards, changed_meanwhile, duplicate_note, duplicates, removal_note, replacement_note,
                      source_files)
 from .loadguards import FilePeriodMismatch, Refusal, missing_headers, refusal, row_bounds
-from .loadsql import PSEUDONYM_KEY, build_load_sql, hashing_key, load_part
+from .cellsql import PSEUDONYM_KEY, hashing_key
+from .loadsql import build_load_sql, load_part
 from .parallel import load_files
 from .readers import ExtractError, stage_file
 
@@ -60,7 +61,7 @@ def extract_files(source: Source, landing: Path) -> list[Path]:
 
 # Bumped whenever the raw tables' layout changes, so a warehouse loaded by older code reloads its
 # sources instead of mixing layouts (2: pseudonyms stored as 128-bit integers, not hex text;
-# 3: pseudonyms hashed with a 128-bit key derived from the office's key, see loadsql.hashing_key;
+# 3: pseudonyms hashed with a 128-bit key derived from the office's key, see cellsql.hashing_key;
 # 4: `_part`, an integer per file load, see loadsql.raw_table_ddl).
 STORAGE_FORMAT = 4
 

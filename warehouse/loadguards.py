@@ -21,7 +21,7 @@ from validators.spec.model import Source
 from validators.spec.suggest import suggestion
 
 from .db import Params, run_bound
-from .loadsql import RowBounds
+from .cellsql import RowBounds
 
 
 class FilePeriodMismatch(ValueError):

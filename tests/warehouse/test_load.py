@@ -111,7 +111,7 @@ def test_a_blank_identifier_has_no_pseudonym_rather_than_one_shared_by_every_bla
     import duckdb
 
     from warehouse.db import Params
-    from warehouse.loadsql import PSEUDONYM_KEY, pseudonym
+    from warehouse.cellsql import PSEUDONYM_KEY, pseudonym
 
     p = Params()
     sql = f"SELECT {pseudonym('x', p)} FROM (VALUES ('A1'), (NULL)) t(x)"

@@ -131,7 +131,7 @@ def test_each_bad_cell_is_quarantined_with_its_rule_and_message(loaded):
 def test_a_cell_loses_the_spaces_around_it_exactly_as_trim_would_and_a_blank_is_null():
     """cell_text trims only cells that start or end with a space (trim copies every string); the
     result must be trim's own, tabs and inner spaces kept."""
-    from warehouse.loadsql import cell_text
+    from warehouse.cellsql import cell_text
 
     cells = ["", " ", "   ", "a", " a", "a ", "  a  ", "\ta\t", " \ta", "á ", " a b ", None]
     got = duckdb.execute(f"SELECT {cell_text('v')}, nullif(trim(v), '') FROM (SELECT unnest(?) AS v)",
@@ -143,7 +143,7 @@ def test_a_cell_loses_the_spaces_around_it_exactly_as_trim_would_and_a_blank_is_
 def test_a_cell_loses_every_character_trim_removes_not_only_the_ascii_space():
     """trim() also removes Unicode's other space separators (a no-break space from a spreadsheet,
     U+3000...): a cell that starts or ends with one is trimmed too, and one made of them is blank."""
-    from warehouse.loadsql import cell_text
+    from warehouse.cellsql import cell_text
 
     zs = [" ", "\u00a0", "\u1680", *map(chr, range(0x2000, 0x200b)), "\u202f", "\u205f", "\u3000"]
     cells = [c + "a" for c in zs] + ["a" + c for c in zs] + [c for c in zs] + ["\u00a0 a b\u00a0", "é", "aé\u00a0"]
@@ -172,7 +172,7 @@ def test_a_cell_wrapped_in_any_space_trim_removes_is_trimmed_as_trim_would_and_a
     """DuckDB's trim() removes every Unicode space separator (category Zs: U+00A0 no-break space,
     U+2000-U+200A, U+202F, U+205F, U+3000, U+1680), not only ' ': a cell of a no-break space (as
     spreadsheets export an empty cell) must stay blank, and ' 5' with a no-break space must stay 5."""
-    from warehouse.loadsql import cell_text
+    from warehouse.cellsql import cell_text
 
     zs = ["\u00a0", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u202f", "\u205f", "\u3000"]
     cells = [c for z in zs for c in (z, z + "5", "5" + z, z + " 5 " + z, " " + z, "é" + z, z + "é")]
