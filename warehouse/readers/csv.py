@@ -6,7 +6,6 @@ readable records keep their own record numbers in `_row`.
 
 from __future__ import annotations
 
-import mmap
 import re
 from pathlib import Path
 
@@ -69,19 +68,16 @@ def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], ordinal: str, 
           ON {k} >= sh.t""")  # a run of k rejects gives k equal t: the record after it moves by all k
 
 
-def empty_lines(path: Path, header_row: int, delimiter: str = ",") -> list[int]:
+def empty_lines(path: Path, header_row: int, delimiter: str = ",", records: int | None = None) -> list[int]:
     """The numbers of the empty lines below the header (LF or CRLF). DuckDB skips them in a file of
-    several columns, so, like rejects, they shift the records below. One search of the file for a
-    line break followed by another, at memory speed; a line by line pass only when it finds one.
+    several columns, so, like rejects, they shift the records below. `records`: the records and
+    rejects DuckDB read; when the file has exactly that many lines below the header, none is
+    empty, and the file is not read line by line.
 
     Lines are numbered as DuckDB numbers rejects: a record whose quoted cell spans several lines is
     one line, and an empty line inside the quotes is the cell's text, not a skipped line."""
-    with path.open("rb") as fh:
-        if not path.stat().st_size:
-            return []
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            if mm.find(b"\n\n") < 0 and mm.find(b"\n\r\n") < 0:
-                return []
+    if records is not None and line_count(path) == header_row + records:
+        return []
     out, n, quoted, delim = [], 0, False, delimiter.encode("latin-1")
     closed = _closed_line(delim)
     with path.open("rb") as fh:
@@ -93,6 +89,18 @@ def empty_lines(path: Path, header_row: int, delimiter: str = ",") -> list[int]:
             if quoted or (n >= header_row and b'"' in line and not closed(line.rstrip(b"\r\n"))):  # titles: skipped
                 quoted = _open_quote(line.rstrip(b"\r\n"), delim, quoted)
     return out
+
+
+def line_count(path: Path, block: int = 8 << 20) -> int:
+    """Lines in the file, the last one with or without its line break, read in blocks: memory
+    stays flat (mapping the file made a 3 GB yearly file count 3 GB of the process's memory) and
+    counting line breaks is twice as fast as searching for two in a row (3.0 against 7.7 s)."""
+    buf, lines, last = bytearray(block), 0, b"\n"
+    with path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            lines += buf.count(b"\n", 0, n)
+            last = bytes(buf[n - 1:n])
+    return lines + (last != b"\n")
 
 
 def _closed_line(delim: bytes):
@@ -178,8 +186,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     # lines included: DuckDB 2.0); with no quoted line breaks they equal record numbers.
     rejected = [(int(line), str(raw or ""), _with_fix(str(reason), source, spec_file))
                 for line, raw, reason in rejects]
-    skipped = empty_lines(path, source.header_row, source.delimiter) if len(names) > 1 else []  # one column: an empty line is a record
+    rows = con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0]
+    # one column: an empty line is a record
+    skipped = empty_lines(path, source.header_row, source.delimiter, rows + len(rejected)) if len(names) > 1 else []
     _stage_view(con, names, ordinal, source.header_row,
                 shifts_of([r[0] for r in rejected] + skipped, source.header_row))
-    rows = con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0]
     return Staged([n.lstrip("\ufeff").strip() for n in names], rows, rejected)

@@ -170,3 +170,26 @@ def test_an_empty_line_inside_a_quoted_cell_is_part_of_its_record_and_shifts_no_
     staged = stage_file(con, path, _source(header_row=2))
     assert [row for row, _, _ in staged.rejects] == [5]
     assert _rows(con) == [("2019", "x", 3), ("2019", "y", 6)]
+
+
+def test_lines_are_counted_with_or_without_a_final_line_break_across_read_blocks(tmp_path):
+    from warehouse.readers.csv import line_count
+
+    path = tmp_path / "f.csv"
+    for body, lines in [(b"", 0), (b"a", 1), (b"a\n", 1), (b"a\nb", 2), (b"a\r\nb\r\n", 2), (b"\n\n", 2),
+                        (b"x" * 20 + b"\ny", 2)]:
+        path.write_bytes(body)
+        assert line_count(path) == line_count(path, block=3) == lines, body
+
+
+def test_a_file_with_as_many_lines_as_records_is_not_read_line_by_line(tmp_path, monkeypatch):
+    """The count of lines settles that no line is empty; a file with one more line is read line by line."""
+    from warehouse.readers import csv as csv_reader
+
+    walked = []
+    monkeypatch.setattr(csv_reader, "_closed_line", lambda delim: walked.append(delim) or (lambda line: True))
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"A;B\r\n1;2\r\n3;4")
+    assert csv_reader.empty_lines(path, 1, ";", records=2) == [] and walked == []
+    path.write_bytes(b"A;B\r\n1;2\r\n\r\n3;4\r\n")
+    assert csv_reader.empty_lines(path, 1, ";", records=2) == [3] and walked == [b";"]
