@@ -42,18 +42,17 @@ def _unreadable(rel: str, err: OSError) -> str:
     return f"{rel}: cannot be read ({err.strerror or err}); nothing was loaded from it"
 
 
-def known_shas(con: duckdb.DuckDBPyConnection, source_id: str, files: dict[str, Path],
-               unreadable: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, tuple[int, int, int, int]]]:
+def known_shas(con: duckdb.DuckDBPyConnection, source_id: str, files: dict[str, Path]
+               ) -> tuple[dict[str, str], dict[str, tuple[int, int, int, int]], dict[str, str]]:
     """Each file's sha256, hashed again only when its signature (size, modification and change
-    times, inode) changed; and, for the files hashed now, their signature just before hashing.
-    A file that cannot be opened has no sha256: its error goes into `unreadable`.
+    times, inode) changed; for the files hashed now, their signature just before hashing; and the
+    error of each file that cannot be opened (it has no sha256).
 
     The stat is taken before hashing, so a file rewritten while it is hashed is hashed again next time."""
-    unreadable = {} if unreadable is None else unreadable
     known = {f: ((size, mtime, ctime, ino), sha) for f, size, mtime, ctime, ino, sha in con.execute(
         "SELECT file, size, mtime_ns, ctime_ns, inode, sha256 FROM file_stat WHERE source = ?",
         [source_id]).fetchall()}
-    out, todo, hashed_at = {}, [], {}
+    out, todo, hashed_at, unreadable = {}, [], {}, {}
     for rel, path in files.items():
         try:
             sig = signature(path)
@@ -79,4 +78,4 @@ def known_shas(con: duckdb.DuckDBPyConnection, source_id: str, files: dict[str, 
     if fresh:
         con.executemany("INSERT OR REPLACE INTO file_stat (source, file, size, mtime_ns, ctime_ns, inode, sha256) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)", fresh)
-    return out, hashed_at
+    return out, hashed_at, unreadable

@@ -233,8 +233,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, c
 def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, codelists: dict[str, Codelist],
                  spec_file: str, spec_hash: str, key: str, guards: LoadGuards, today: date | None) -> list[FileLoad]:
     files = {str(p.relative_to(landing.resolve())): p for p in source_files(source, landing, guards.allow_symlinks)}
-    unreadable: dict[str, str] = {}
-    shas, hashed_at = known_shas(con, source.id, files, unreadable)
+    shas, hashed_at, unreadable = known_shas(con, source.id, files)
     twins = duplicates(shas)
     loaded = dict(con.execute("SELECT file, rows_loaded FROM load_log WHERE source = ?", [source.id]).fetchall())
     note = removal_note(source, landing, {f: n for f, n in loaded.items() if f not in twins},
@@ -246,12 +245,12 @@ def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, 
             con.execute("BEGIN")
             _forget_file(con, source, gone)
             con.execute("COMMIT")
-    todo, twin_loads = [], []
+    todo, aside = [], []
     for rel, path in files.items():
         if rel in unreadable:  # its rows of an earlier load stay, as for any file that cannot be read
-            twin_loads.append(FileLoad(source.id, rel, "", 0, 0, 0, error=unreadable[rel]))
+            aside.append(FileLoad(source.id, rel, "", 0, 0, 0, error=unreadable[rel]))
         elif rel in twins:
-            twin_loads.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, skipped=True,
+            aside.append(FileLoad(source.id, rel, shas[rel], 0, 0, 0, skipped=True,
                                        note=duplicate_note(rel, twins[rel])))
         else:
             todo.append((rel, path))
@@ -263,5 +262,5 @@ def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, 
         except ExtractError as err:
             return FileLoad(source.id, rel, shas[rel], 0, 0, 0, error=str(err))
 
-    place = {rel: i for i, rel in enumerate(files)}  # the files' order, a twin in its own place
-    return results + sorted(twin_loads + load_files(con, raw_table(source.id), todo, one), key=lambda f: place[f.file])
+    place = {rel: i for i, rel in enumerate(files)}  # the files' order, a file set aside in its own place
+    return results + sorted(aside + load_files(con, raw_table(source.id), todo, one), key=lambda f: place[f.file])

@@ -134,23 +134,27 @@ def test_a_warehouse_loaded_in_an_older_storage_format_reloads_its_source(minsa)
     assert steady.skipped
 
 
+def _load_movements(db: Path, landing: Path):
+    """The movement extracts of `landing` loaded into a new warehouse (planted bad rows allowed)."""
+    cat = real_catalogue()
+    source = cat.sources["migraciones-movements"]
+    shown = cat.files[("sources", source.id)]
+    con = connect(db)
+    return con, load_source(con, fixture_budget(source), landing, cat.codelists, shown, cat.hashes[shown], "test-key")
+
+
 def test_files_loaded_two_at_a_time_give_the_same_rows_numbers_and_quarantine_as_one_at_a_time(tmp_path, monkeypatch):
     """Each file is loaded on its own cursor and transaction, two at once: the warehouse must not
     depend on it (rows, record numbers, quarantine and load log all equal to a serial load)."""
     import warehouse.parallel as load_module
     from warehouse.samples.movements import write_movements
 
-    cat = real_catalogue()
-    source = cat.sources["migraciones-movements"]
-    shown = cat.files[("sources", source.id)]
     write_movements(tmp_path / "landing" / "migraciones", rows=6_000, seed=7, start_year=2019, end_year=2024,
                     bad_row_share=0.01)
     state = {}
     for workers in (1, 2):
         monkeypatch.setattr(load_module, "LOAD_WORKERS", workers)
-        con = connect(tmp_path / f"w{workers}.duckdb")
-        loads = load_source(con, fixture_budget(source), tmp_path / "landing", cat.codelists, shown,
-                            cat.hashes[shown], "test-key", LoadGuards(), today=None)
+        con, loads = _load_movements(tmp_path / f"w{workers}.duckdb", tmp_path / "landing")
         state[workers] = (
             [(f.file, f.rows_read, f.rows_loaded, f.rows_quarantined, f.error) for f in loads],
             con.execute("SELECT * EXCLUDE (loaded_at) FROM load_log ORDER BY file").fetchall(),
@@ -262,18 +266,13 @@ def test_each_file_loads_under_its_own_part_and_a_shared_part_still_finds_each_f
     import warehouse.load as load_module
     from warehouse.samples.movements import write_movements
 
-    cat = real_catalogue()
-    source = cat.sources["migraciones-movements"]
-    shown = cat.files[("sources", source.id)]
     write_movements(tmp_path / "landing" / "migraciones", rows=3_000, seed=11, start_year=2021, end_year=2023,
                     bad_row_share=0.01)
     state = {}
     for shared in (False, True):
         if shared:
             monkeypatch.setattr(load_module, "load_part", lambda rel, sha: 1)
-        con = connect(tmp_path / f"w{shared}.duckdb")
-        loads = load_source(con, fixture_budget(source), tmp_path / "landing", cat.codelists, shown,
-                            cat.hashes[shown], "test-key")
+        con, loads = _load_movements(tmp_path / f"w{shared}.duckdb", tmp_path / "landing")
         parts = con.execute("SELECT _file, count(DISTINCT _part), min(_part) FROM raw_migraciones_movements "
                             "GROUP BY _file ORDER BY _file").fetchall()
         state[shared] = ([(f.rows_read, f.rows_loaded, f.rows_quarantined) for f in loads],

@@ -19,10 +19,20 @@ def _source(**kw) -> Source:
 
 
 def _stage(tmp_path: Path, lines: list[str], **kw) -> tuple[duckdb.DuckDBPyConnection, object]:
+    return _stage_bytes(tmp_path, ("\n".join(lines) + "\n").encode("utf-8"), **kw)
+
+
+def _stage_bytes(tmp_path: Path, body: bytes, **kw) -> tuple[duckdb.DuckDBPyConnection, object]:
+    """The file's bytes staged; the reject lines and the records with their numbers are then read."""
     path = tmp_path / "f.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_bytes(body)
     con = duckdb.connect()
     return con, stage_file(con, path, _source(**kw))
+
+
+def _rejected_and_rows(tmp_path: Path, body: bytes, **kw) -> tuple[list[int], list[tuple]]:
+    con, staged = _stage_bytes(tmp_path, body, **kw)
+    return [row for row, _, _ in staged.rejects], _rows(con)
 
 
 def _rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -81,12 +91,8 @@ def test_empty_lines_between_records_are_not_records_and_leave_every_record_at_i
 
 
 def test_an_empty_crlf_line_leaves_the_records_below_at_their_own_lines(tmp_path):
-    path = tmp_path / "f.csv"
-    path.write_bytes(b"A\xc3\x91O,CIUDAD\r\n2019,CUSCO\r\n\r\n2020,PUNO\r\n2021\r\n2022,ICA\r\n")
-    con = duckdb.connect()
-    staged = stage_file(con, path, _source())
-    assert [row for row, _, _ in staged.rejects] == [5]
-    assert _rows(con) == [("2019", "CUSCO", 2), ("2020", "PUNO", 4), ("2022", "ICA", 6)]
+    assert _rejected_and_rows(tmp_path, b"A\xc3\x91O,CIUDAD\r\n2019,CUSCO\r\n\r\n2020,PUNO\r\n2021\r\n2022,ICA\r\n") == (
+        [5], [("2019", "CUSCO", 2), ("2020", "PUNO", 4), ("2022", "ICA", 6)])
 
 
 def test_a_file_read_in_parallel_chunks_numbers_every_record_at_its_own_line(tmp_path):
@@ -156,20 +162,14 @@ def test_an_empty_line_inside_a_quoted_cell_is_part_of_its_record_and_shifts_no_
     the quoted record the number of the unreadable line below it (both quarantined, they counted as
     one row: rows read != loaded + quarantined). Reject lines count a record of several lines as
     one line, and so do the records' numbers; a quote inside an unquoted cell opens nothing."""
-    path = tmp_path / "f.csv"
-    path.write_bytes(b'A\xc3\x91O,LINE\n2019,"a\n\nb"\n2019\n2019,x\n\n2019,y\n')
-    con = duckdb.connect()
-    staged = stage_file(con, path, _source())
-    assert [row for row, _, _ in staged.rejects] == [3]
-    assert _rows(con) == [("2019", "a\n\nb", 2), ("2019", "x", 4), ("2019", "y", 6)]
-    path.write_bytes(b'A\xc3\x91O,LINE\r\n2019,5"6\r\n\r\n2019,x\r\n2019\r\n2019,"p\r\nq"\r\n\r\n2019,y\r\n')
-    staged = stage_file(con, path, _source())
-    assert [row for row, _, _ in staged.rejects] == [5]
-    assert _rows(con) == [("2019", '5"6', 2), ("2019", "x", 4), ("2019", "p\r\nq", 6), ("2019", "y", 8)]
-    path.write_bytes(b'Cuadro "1\nA\xc3\x91O,LINE\n2019,x\n\n2019\n2019,y\n')  # a title's quote opens nothing
-    staged = stage_file(con, path, _source(header_row=2))
-    assert [row for row, _, _ in staged.rejects] == [5]
-    assert _rows(con) == [("2019", "x", 3), ("2019", "y", 6)]
+    assert _rejected_and_rows(tmp_path, b'A\xc3\x91O,LINE\n2019,"a\n\nb"\n2019\n2019,x\n\n2019,y\n') == (
+        [3], [("2019", "a\n\nb", 2), ("2019", "x", 4), ("2019", "y", 6)])
+    assert _rejected_and_rows(
+        tmp_path, b'A\xc3\x91O,LINE\r\n2019,5"6\r\n\r\n2019,x\r\n2019\r\n2019,"p\r\nq"\r\n\r\n2019,y\r\n') == (
+        [5], [("2019", '5"6', 2), ("2019", "x", 4), ("2019", "p\r\nq", 6), ("2019", "y", 8)])
+    assert _rejected_and_rows(  # a title's quote opens nothing
+        tmp_path, b'Cuadro "1\nA\xc3\x91O,LINE\n2019,x\n\n2019\n2019,y\n', header_row=2) == (
+        [5], [("2019", "x", 3), ("2019", "y", 6)])
 
 
 def test_lines_are_counted_with_or_without_a_final_line_break_across_read_blocks(tmp_path):
