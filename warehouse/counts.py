@@ -69,11 +69,14 @@ def counts_sql(con: duckdb.DuckDBPyConnection, request_id: str, source: Source, 
         con.execute(f"DELETE FROM {table} WHERE sig <> ?", [sig])
         for file, sha in sorted(stale):
             con.execute(f"DELETE FROM {table} WHERE file = ? AND sha256 = ?", [file, sha])
-        for file, sha in sorted(set(files.items()) - counted):
-            one = base_for(file)
-            cols = ", ".join(["time_period", *names])
-            run_bound(con, f"INSERT INTO {table} SELECT {bind(sig)}, {bind(file)}, {bind(sha)}, {cols}, count(*) "
-                           f"FROM ({one}) GROUP BY ALL", params)
+        fresh = dict(sorted(set(files.items()) - counted))
+        if fresh:  # one pass over the fresh files' rows, not one per file: DuckDB cannot skip the
+            # other files' rows by a file name's min/max (every movement file's name starts alike)
+            rows = base_for([] if fresh.keys() == files.keys() else list(fresh))  # []: every file
+            cols = ", ".join(f"c.{n}" for n in ["time_period", *names])
+            versions = f"(SELECT unnest({bind(list(fresh))}) AS file, unnest({bind(list(fresh.values()))}) AS sha)"
+            run_bound(con, f"INSERT INTO {table} SELECT {bind(sig)}, c._file, f.sha, {cols}, count(*) "
+                           f"FROM ({rows}) c JOIN {versions} f ON f.file = c._file GROUP BY ALL", params)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

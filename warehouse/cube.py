@@ -154,10 +154,12 @@ def build_cube(con: duckdb.DuckDBPyConnection, req: Request, source: Source,
     periods = "[" + ", ".join(bind(p) for p in built) + "]" if built else "[]::VARCHAR[]"
     partial = "[" + ", ".join(bind(p) for p in provisional) + "]" if provisional else "[]::VARCHAR[]"
 
-    def base_for(file: str | None) -> str:
-        """The request's rows, coded (of one loaded file only, for its per-file counts)."""
-        scope = where + ([f"_file = {bind(file)}"] if file is not None else [])
+    def base_for(files: list[str] | None) -> str:
+        """The request's rows, coded; given `files`, those loaded files' rows only, each with its
+        `_file` (for their per-file counts)."""
+        scope = where + ([f"_file IN ({', '.join(bind(f) for f in files)})"] if files else [])
         return (f"SELECT {period_sql(source.period_column, req.period.frequency)} AS time_period"
+                + (", _file" if files is not None else "")
                 + "".join(f", {e} AS {n}" for e, n in zip(exprs, names))
                 + (f", {quote(source.value_column)} AS _v, {_flag(source)} AS _flag" if source.kind == "aggregate" else "")
                 + f" FROM {resolved_sql(source, scope)} AS r WHERE TRUE")

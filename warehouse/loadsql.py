@@ -205,11 +205,13 @@ def build_load_sql(src: Source, headers: list[str], codelists: dict[str, Codelis
 
     # One pass types and hashes every row and writes the good ones straight into the warehouse
     # (no temporary copy of all rows). The bad rows are those of the file it did not write: their
-    # rules and texts are worked out again for them alone, a handful.
+    # rules and texts are worked out again for them alone, a handful. They are found by record
+    # number alone, then picked by `_seq`: a filter on a computed `_row` made the scan read every
+    # column of every row first (3.0 CPU s at 10 M movement rows; 1.8 by `_seq`).
+    unwritten = (f"SELECT b._seq FROM _stage b WHERE NOT EXISTS (SELECT 1 FROM {raw} w WHERE w._part = $part "
+                 f"AND w._file = $file AND w._row = b._row)")
     insert = stored(typed(every), f"{clean} AND NOT {shared}")
-    bad = typed(every, hashed=False,
-                where=f" WHERE NOT EXISTS (SELECT 1 FROM {raw} w WHERE w._part = $part AND w._file = $file "
-                      f"AND w._row = s._row)")
+    bad = typed(every, hashed=False, where=f" WHERE s._seq IN ({unwritten})")
     checked = (f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *{first} FROM (SELECT x.*, {shared} AS _shared "
                f"FROM {ruled(bad)})")
     quarantine = "INSERT INTO quarantine " + " UNION ALL ".join(messages + dup_error)

@@ -1,5 +1,7 @@
-"""Read one extract file, as text, into `_stage` (columns c0..cN, `_row`: record number, header = 1)
-and `_stage_text` (the same columns without `_row`, for passes that need no record number).
+"""Read one extract file, as text, into `_stage` (columns c0..cN, `_row`: record number, header = 1;
+`_seq`: a number the reader stored for each record, so that a filter on it reaches the scan, which
+a filter on a computed `_row` cannot) and `_stage_text` (the columns alone, for passes that need no
+record number).
 
 Every cell stays text here: types are applied by the load SQL, so a bad value becomes a
 quarantine row with its reason instead of a failed or silently sniffed column.

@@ -57,12 +57,12 @@ def _stage_view(con: duckdb.DuckDBPyConnection, names: list[str], ordinal: str, 
     con.execute(f"CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT {cols} FROM _stage_in s")
     if len(shifts) <= CASE_SHIFTS:
         shift = f" + {shift_sql(shifts, k)}" if shifts else ""
-        con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, s.{quote(ordinal)} + {base}{shift} AS _row "
-                    f"FROM _stage_in s")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, s.{quote(ordinal)} + {base}{shift} AS _row, "
+                    f"s.{quote(ordinal)} AS _seq FROM _stage_in s")
         return
     _shift_table(con, shifts)
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _stage AS
-        SELECT {cols}, s.{quote(ordinal)} + {base} + coalesce(sh.n, 0) AS _row
+        SELECT {cols}, s.{quote(ordinal)} + {base} + coalesce(sh.n, 0) AS _row, s.{quote(ordinal)} AS _seq
         FROM _stage_in s ASOF LEFT JOIN (SELECT t, max(n) AS n FROM
           (SELECT t, row_number() OVER (ORDER BY t) AS n FROM _shift) GROUP BY t) sh
           ON {k} >= sh.t""")  # a run of k rejects gives k equal t: the record after it moves by all k

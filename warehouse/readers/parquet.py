@@ -27,5 +27,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     *names, number = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
     cols = ", ".join(f'CAST("{n.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS c{i}' for i, n in enumerate(names))
     con.execute(f"CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT {cols} FROM _stage_in")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, {quote(number)} + 2 AS _row FROM _stage_in")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT {cols}, {quote(number)} + 2 AS _row, {quote(number)} AS _seq "
+                f"FROM _stage_in")
     return Staged(names, con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0], [])

@@ -45,6 +45,6 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
     con.register("_xlsx_arrow", table)
     con.execute("CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM _xlsx_arrow")
     con.unregister("_xlsx_arrow")
-    con.execute("CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM _stage_in")
+    con.execute("CREATE OR REPLACE TEMP VIEW _stage AS SELECT *, _row AS _seq FROM _stage_in")
     con.execute("CREATE OR REPLACE TEMP VIEW _stage_text AS SELECT * EXCLUDE (_row) FROM _stage_in")
     return Staged(headers, len(body), [])

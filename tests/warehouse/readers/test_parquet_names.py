@@ -18,7 +18,7 @@ def test_a_parquet_column_named_with_a_double_quote_is_staged_as_text(tmp_path):
     con = duckdb.connect()
     staged = stage_file(con, path, source)
     assert staged.headers == ["AÑO", 'CIUDAD "natal"']
-    assert con.execute("SELECT * FROM _stage ORDER BY _row").fetchall() == [("2019", "CUSCO", 2), ("2020", None, 3)]
+    assert con.execute("SELECT * EXCLUDE (_seq) FROM _stage ORDER BY _row").fetchall() == [("2019", "CUSCO", 2), ("2020", None, 3)]
 
 
 def test_parquet_rows_keep_their_place_in_the_file_while_another_file_is_inserted_unordered(tmp_path):
