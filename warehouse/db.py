@@ -102,6 +102,7 @@ def cube_table(request_id: str) -> str:
 # Settings the load sets around a statement and resets after it (see `scoped`; the names are ours,
 # never a spec's).
 UNORDERED = {"preserve_insertion_order": "false"}
+ORDERED = {"preserve_insertion_order": "true"}
 # The load's insert filters on rules written over the typed values; pushed below the projection,
 # the filter would parse dates and recode labels once to filter and again to store (1.55 s of
 # 2.7 s on 800,000 movement rows).

@@ -128,9 +128,10 @@ def refuse_file(con: duckdb.DuckDBPyConnection, source: Source, rel: str, sha: s
 def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: str,
               codelists: dict[str, Codelist], spec_file: str, spec_hash: str, key: str,
               sha: str | None = None, guards: LoadGuards = LoadGuards(), today: date | None = None,
-              hashed_at: tuple[int, int, int, int] | None = None) -> FileLoad:
+              hashed_at: tuple[int, int, int, int] | None = None, alone: bool = False) -> FileLoad:
     """`hashed_at`: the file's signature when `sha` was computed; unchanged after staging, the file
-    is not hashed a second time (a tenth of a movement file's load)."""
+    is not hashed a second time (a tenth of a movement file's load). `alone`: no other file loads
+    meanwhile (warehouse/parallel.py), so its staging may use every core."""
     if sha is None:
         hashed_at, sha = signature(path), file_sha256(path)
     done = next(iter(con.execute("SELECT sha256 FROM load_log WHERE source = ? AND file = ?",
@@ -143,7 +144,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, rel: s
         bounds = row_bounds(source, path.name, today)
     except FilePeriodMismatch as bad:
         raise ExtractError(str(bad)) from None
-    staged = stage_file(con, path, source)
+    staged = stage_file(con, path, source, alone)
     named = [c.source for c in source.columns]  # headers named by a column's source or by its `when`
     named += [k for c in source.columns for k in (c.when or {}) if k not in named]
     missing = missing_headers(rel, named, staged.headers, spec_file)
@@ -255,10 +256,10 @@ def _load_source(con: duckdb.DuckDBPyConnection, source: Source, landing: Path, 
         else:
             todo.append((rel, path))
 
-    def one(cur: duckdb.DuckDBPyConnection, rel: str, path: Path) -> FileLoad:
+    def one(cur: duckdb.DuckDBPyConnection, rel: str, path: Path, alone: bool) -> FileLoad:
         try:
             return load_file(cur, source, path, rel, codelists, spec_file, spec_hash, key, shas[rel], guards, today,
-                             hashed_at.get(rel))
+                             hashed_at.get(rel), alone)
         except ExtractError as err:
             return FileLoad(source.id, rel, shas[rel], 0, 0, 0, error=str(err))
 

@@ -19,9 +19,10 @@ from .db import table_exists
 
 Result = TypeVar("Result")  # what loading one file gives (warehouse.load.FileLoad)
 
-# Files loaded at once, each on its own cursor and in its own transaction: a file's staging runs
-# on one thread (the reader numbers records in file order), so a second file's typing and insert
-# keep the other core busy meanwhile.
+# Files loaded at once, each on its own cursor and in its own transaction: while two load, a
+# file's staging runs on one thread (the reader numbers records in file order), so a second file's
+# typing and insert keep the other core busy meanwhile. A file loading alone is staged on every
+# core (readers/csv.py).
 LOAD_WORKERS = 2
 # A staged file takes about 1.4 times its size in DuckDB's memory (830 MB for a 600 MB yearly file
 # of 4 M movements). Two files load at once only if two stagings fit in four fifths of the memory
@@ -49,14 +50,15 @@ def two_fit(sizes: list[int], limit: int) -> bool:
 
 
 def load_files(con: duckdb.DuckDBPyConnection, table: str, todo: list[tuple[str, Path]],
-               one: Callable[[duckdb.DuckDBPyConnection, str, Path], Result]) -> list[Result]:
-    """`one(cursor, rel, path)` for every file, in the files' order; two at a time once the raw
-    table exists (two transactions creating it would conflict), one at a time if two of the files
-    would not be staged together within the memory limit."""
+               one: Callable[[duckdb.DuckDBPyConnection, str, Path, bool], Result]) -> list[Result]:
+    """`one(cursor, rel, path, alone)` for every file, in the files' order; two at a time once the
+    raw table exists (two transactions creating it would conflict), one at a time if two of the
+    files would not be staged together within the memory limit. `alone`: no other file loads
+    meanwhile, so the file's staging may change DuckDB's global settings (readers/csv.py)."""
     done: list[Result] = []
     while todo and not table_exists(con, table):
         rel, path = todo.pop(0)
-        done.append(one(con, rel, path))
+        done.append(one(con, rel, path, True))
     if not todo:
         return done
     local = threading.local()
@@ -68,10 +70,10 @@ def load_files(con: duckdb.DuckDBPyConnection, table: str, todo: list[tuple[str,
             local.cur = con.cursor()
             with lock:
                 cursors.append(local.cur)
-        return one(local.cur, *item)
+        return one(local.cur, *item, workers == 1)
 
+    workers = LOAD_WORKERS if two_fit([_size(path) for _, path in todo], memory_limit_bytes(con)) else 1
     try:
-        workers = LOAD_WORKERS if two_fit([_size(path) for _, path in todo], memory_limit_bytes(con)) else 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return done + list(pool.map(run, todo))
     finally:

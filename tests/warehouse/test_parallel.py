@@ -37,11 +37,13 @@ def _threads_used(tmp_path, limit: str, size_mb: int) -> int:
             fh.truncate(size_mb * 2**20)
         todo.append((path.name, path))
 
-    def one(cur, rel, path):
+    def one(cur, rel, path, alone):
         time.sleep(0.05)
-        return threading.get_ident()
+        return threading.get_ident(), alone
 
-    return len(set(load_files(con, "raw_t", todo, one)))
+    loads = load_files(con, "raw_t", todo, one)
+    assert {alone for _, alone in loads} == {len({t for t, _ in loads}) == 1}  # alone iff one at a time
+    return len({t for t, _ in loads})
 
 
 def test_files_whose_stagings_do_not_fit_together_load_one_at_a_time(tmp_path):

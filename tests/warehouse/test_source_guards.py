@@ -108,8 +108,8 @@ def test_a_file_changed_while_loading_is_refused_and_the_old_rows_kept(minsa, mo
     (landing / JUNE).write_bytes((landing / JUNE).read_bytes().replace(b",76,", b",77,", 1))  # a new delivery
     stage = load_module.stage_file
 
-    def stage_then_rewrite(con_, path, source):
-        staged = stage(con_, path, source)
+    def stage_then_rewrite(con_, path, source, alone):
+        staged = stage(con_, path, source, alone)
         path.write_bytes(path.read_bytes()[:2000])  # the provider's copy is still being written
         return staged
 

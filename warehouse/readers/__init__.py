@@ -26,11 +26,14 @@ from .base import ExtractError, Staged
 
 __all__ = ["READERS", "ExtractError", "Staged", "stage_file"]
 
-Reader = Callable[[duckdb.DuckDBPyConnection, Path, Source], Staged]
+Reader = Callable[[duckdb.DuckDBPyConnection, Path, Source, bool], Staged]
 
 READERS: dict[str, Reader] = {"csv": csv.stage, "parquet": parquet.stage, "xlsx": xlsx.stage}
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
-    """Stage one extract as text; raise ExtractError if the file as a whole is unreadable."""
-    return READERS[source.format](con, path, source)
+def stage_file(con: duckdb.DuckDBPyConnection, path: Path, source: Source, alone: bool = False) -> Staged:
+    """Stage one extract as text; raise ExtractError if the file as a whole is unreadable.
+
+    `alone`: no other statement runs on the database meanwhile, so the CSV reader may set DuckDB's
+    global insertion order and read the file on every core (readers/csv.py)."""
+    return READERS[source.format](con, path, source, alone)

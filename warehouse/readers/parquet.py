@@ -12,7 +12,8 @@ from ..db import quote
 from .base import ExtractError, Staged
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source, alone: bool = False) -> Staged:
+    # `alone` changes nothing here: the Parquet reader numbers rows in parallel already
     # Rows are numbered by their place in the file, never by rowid: the load writes tables
     # unordered (preserve_insertion_order is a global setting, so another file's insert on
     # another cursor changes it for this one too), and rowid then follows no file order.

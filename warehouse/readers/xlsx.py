@@ -12,7 +12,8 @@ from validators.spec.model import Source
 from .base import ExtractError, Staged
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source) -> Staged:
+def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source, alone: bool = False) -> Staged:
+    # `alone` changes nothing here: a workbook is read by calamine, in Python
     # DuckDB's excel extension needs a download; calamine reads the workbook offline.
     from python_calamine import CalamineError, CalamineWorkbook
 

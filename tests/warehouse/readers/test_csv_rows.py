@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from validators.spec.model import Column, Labels, Source
 from warehouse.readers import stage_file
@@ -95,9 +96,11 @@ def test_an_empty_crlf_line_leaves_the_records_below_at_their_own_lines(tmp_path
         [5], [("2019", "CUSCO", 2), ("2020", "PUNO", 4), ("2022", "ICA", 6)])
 
 
-def test_a_file_read_in_parallel_chunks_numbers_every_record_at_its_own_line(tmp_path):
-    """300,000 records (24 MB, read by several threads, written unordered) with short, long and
-    Latin-1 lines at the first, last and scattered lines: each record's number is its line."""
+@pytest.mark.parametrize("alone", [False, True])
+def test_a_file_read_in_parallel_chunks_numbers_every_record_at_its_own_line(tmp_path, alone):
+    """300,000 records (24 MB, read by several threads, written unordered; or alone, read on every
+    core in order, numbered by rowid) with short, long and Latin-1 lines at the first, last and
+    scattered lines: each record's number is its line."""
     import random
 
     random.seed(2026)
@@ -112,7 +115,7 @@ def test_a_file_read_in_parallel_chunks_numbers_every_record_at_its_own_line(tmp
     path = tmp_path / "big.csv"
     path.write_bytes(b"\n".join([b"A\xc3\x91O,LINE,PAD", *body]) + b"\n")
     con = duckdb.connect()
-    staged = stage_file(con, path, _source())
+    staged = stage_file(con, path, _source(), alone)
     assert [row for row, _, _ in staged.rejects] == sorted(bad)
     assert staged.rows + len(staged.rejects) == n
     assert con.execute("SELECT count(*), count(*) FILTER (WHERE CAST(c1 AS BIGINT) = _row) FROM _stage"
@@ -151,7 +154,7 @@ def test_exactly_case_shifts_rejects_and_empty_lines_in_a_crlf_file_below_a_titl
         path = tmp_path / f"f{extra}.csv"
         path.write_bytes(b"\r\n".join(lines) + b"\r\n")
         con = duckdb.connect()
-        staged = stage_file(con, path, _source(header_row=2))
+        staged = stage_file(con, path, _source(header_row=2), alone=bool(extra))
         assert [row for row, _, _ in staged.rejects] == sorted(bad)
         good = [ln for ln in range(3, n + 1) if ln not in bad and ln not in empty]
         assert con.execute("SELECT CAST(c1 AS BIGINT), _row FROM _stage ORDER BY _row").fetchall() == [(g, g) for g in good]
@@ -193,3 +196,14 @@ def test_a_file_with_as_many_lines_as_records_is_not_read_line_by_line(tmp_path,
     assert csv_reader.empty_lines(path, 1, ";", records=2) == [] and walked == []
     path.write_bytes(b"A;B\r\n1;2\r\n\r\n3;4\r\n")
     assert csv_reader.empty_lines(path, 1, ";", records=2) == [3] and walked == [b";"]
+
+
+def test_a_header_named_rowid_is_staged_as_a_column_and_the_records_still_numbered_by_line(tmp_path):
+    """Alone, records are numbered by the table's rowid; a header called rowid would hide it, so
+    such a file is numbered by the reader's ordinality instead."""
+    path = tmp_path / "f.csv"
+    path.write_bytes("AÑO,ROWID\n2019,9\n2020\n2021,7\n".encode())
+    con = duckdb.connect()
+    staged = stage_file(con, path, _source(), alone=True)
+    assert (staged.headers, [r for r, _, _ in staged.rejects]) == (["AÑO", "ROWID"], [3])
+    assert _rows(con) == [("2019", "9", 2), ("2021", "7", 4)]
