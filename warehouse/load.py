@@ -16,7 +16,6 @@ import duckdb
 
 from validators.spec.findings import KINDS
 from validators.spec.model import Codelist, Source
-from validators.spec.paths import confined_files
 
 from .db import TYPED_ONCE, raw_table, run_bound, scoped, table_exists
 from .filehashes import file_sha256, known_shas, signature
@@ -52,11 +51,6 @@ def pseudonym_key(key_file: Path) -> str:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
-
-
-def extract_files(source: Source, landing: Path) -> list[Path]:
-    """The source's extracts inside the landing folder (anything outside is never listed)."""
-    return confined_files(source.path, landing)[0]
 
 
 # Bumped whenever the raw tables' layout changes, so a warehouse loaded by older code reloads its
