@@ -199,8 +199,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source, alone: boo
         raise ExtractError(why or f"{path.name}: cannot be read as {source.encoding} text separated by "
                            f"'{source.delimiter}': {str(err).splitlines()[0]}") from None
     rejects = con.execute("""
-        SELECT line, any_value(csv_line), string_agg(DISTINCT error_type || ': ' || error_message, '; ')
-        FROM _rejects GROUP BY line ORDER BY line""").fetchall()
+        SELECT line, any_value(csv_line), string_agg(DISTINCT reason, '; ' ORDER BY reason)
+        FROM (SELECT line, csv_line, error_type || ': ' || error_message AS reason FROM _rejects)
+        GROUP BY line ORDER BY line""").fetchall()  # ordered: unordered, the threads chose the order
     # Reject lines are physical lines of the file, counted from its first line (the skipped title
     # lines included: DuckDB 2.0); with no quoted line breaks they equal record numbers.
     rejected = [(int(line), str(raw or ""), _with_fix(str(reason), source, spec_file))
