@@ -49,3 +49,17 @@ def _threads_used(tmp_path, limit: str, size_mb: int) -> int:
 def test_files_whose_stagings_do_not_fit_together_load_one_at_a_time(tmp_path):
     assert _threads_used(tmp_path, "100MB", 20) == 2  # 1.4 x 40 MiB = 59 MB <= 80 MB
     assert _threads_used(tmp_path, "100MB", 30) == 1  # 1.4 x 60 MiB = 88 MB > 80 MB
+
+
+def test_a_single_file_to_load_after_the_first_loads_alone(tmp_path):
+    """A monthly delivery is one new file of a source already loaded: nothing loads beside it, so it
+    is staged alone (on every core); with a second file that fits beside it, neither is."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE raw_t (x INTEGER)")
+    todo = []
+    for i in range(2):
+        path = tmp_path / f"f{i}.csv"
+        path.write_bytes(b"A\n1\n")
+        todo.append((path.name, path))
+    assert load_files(con, "raw_t", todo[:1], lambda cur, rel, path, alone: alone) == [True]
+    assert load_files(con, "raw_t", todo, lambda cur, rel, path, alone: alone) == [False, False]

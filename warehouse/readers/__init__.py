@@ -7,7 +7,7 @@ Every cell stays text here: types are applied by the load SQL, so a bad value be
 quarantine row with its reason instead of a failed or silently sniffed column.
 Records a reader cannot split are returned as rejects (row number, raw line, reason) to be quarantined.
 
-One module per file format, each exposing `stage(con, path, source) -> Staged`. A new source
+One module per file format, each exposing `stage(con, path, source, alone) -> Staged`. A new source
 format is one new module here plus one line in `READERS` (and its name in the spec model's
 `Source.format`).
 """

@@ -15,7 +15,7 @@ from validators.spec.model import Source
 
 from ..db import ORDERED, UNORDERED, quote, scoped
 from .base import ExtractError, Staged
-from .diagnose import after_failure, before_reading
+from .diagnose import after_failure, before_reading, unclosed_quote
 
 # Up to this many rejects, records are numbered by a CASE over constants (no join); above, by an
 # ASOF join, which sorts every record: 6.9 of 10.1 s of the insert of a 4,000,000-row file with 534
@@ -75,19 +75,29 @@ def empty_lines(path: Path, header_row: int, delimiter: str = ",", records: int 
 
     Lines are numbered as DuckDB numbers rejects: a record whose quoted cell spans several lines is
     one line, and an empty line inside the quotes is the cell's text, not a skipped line."""
+    return _walked(path, header_row, delimiter, records)[0]
+
+
+def _walked(path: Path, header_row: int, delimiter: str, records: int | None) -> tuple[list[int], int | None]:
+    """The empty lines (see `empty_lines`), and the line of a quote that opens a field no later
+    line closes, when lines follow it: DuckDB put those lines into one reject with it (in a big
+    file, then read on from some later block, so the records after were misnumbered too)."""
     if records is not None and line_count(path) == header_row + records:
-        return []
+        return [], None  # no line taken into another: every line is a record or a reject
     out, n, quoted, delim = [], 0, False, delimiter.encode("latin-1")
+    opened = physical = 0
     closed = _closed_line(delim)
     with path.open("rb") as fh:
-        for line in fh:
+        for physical, line in enumerate(fh, start=1):
             if not quoted:
                 n += 1
                 if n > header_row and line in (b"\n", b"\r\n"):
                     out.append(n)
             if quoted or (n >= header_row and b'"' in line and not closed(line.rstrip(b"\r\n"))):  # titles: skipped
+                was = quoted
                 quoted = _open_quote(line.rstrip(b"\r\n"), delim, quoted)
-    return out
+                opened = physical if quoted and not was else opened
+    return out, (opened if quoted and opened < physical else None)
 
 
 def line_count(path: Path, block: int = 8 << 20) -> int:
@@ -199,15 +209,18 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, source: Source, alone: boo
         raise ExtractError(why or f"{path.name}: cannot be read as {source.encoding} text separated by "
                            f"'{source.delimiter}': {str(err).splitlines()[0]}") from None
     rejects = con.execute("""
-        SELECT line, any_value(csv_line), string_agg(DISTINCT error_type || ': ' || error_message, '; ')
-        FROM _rejects GROUP BY line ORDER BY line""").fetchall()
+        SELECT line, any_value(csv_line), string_agg(DISTINCT reason, '; ' ORDER BY reason)
+        FROM (SELECT line, csv_line, error_type || ': ' || error_message AS reason FROM _rejects)
+        GROUP BY line ORDER BY line""").fetchall()  # ordered: unordered, the threads chose the order
     # Reject lines are physical lines of the file, counted from its first line (the skipped title
     # lines included: DuckDB 2.0); with no quoted line breaks they equal record numbers.
     rejected = [(int(line), str(raw or ""), _with_fix(str(reason), source, spec_file))
                 for line, raw, reason in rejects]
     rows = con.execute("SELECT count(*) FROM _stage_in").fetchall()[0][0]
-    # one column: an empty line is a record
-    skipped = empty_lines(path, source.header_row, source.delimiter, rows + len(rejected)) if len(names) > 1 else []
+    skipped, unclosed = _walked(path, source.header_row, source.delimiter, rows + len(rejected))
+    if unclosed:  # as DuckDB says of a small file; a big one lost the lines below silently
+        raise ExtractError(unclosed_quote(path, unclosed))
+    skipped = skipped if len(names) > 1 else []  # one column: an empty line is a record
     _stage_view(con, names, seq, first, source.header_row,
                 shifts_of([r[0] for r in rejected] + skipped, source.header_row))
     return Staged([n.lstrip("\ufeff").strip() for n in names], rows, rejected)

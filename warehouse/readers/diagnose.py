@@ -61,8 +61,7 @@ def after_failure(path: Path, encoding: str, spec_file: str) -> str | None:
             if body.count(b'"') % 2:
                 open_quote = 0 if open_quote else number
     if open_quote:
-        return (f"{path.name} line {open_quote}: a quote (\") opens a field that is not closed before the end of "
-                f"the file; close the quote or remove it, and deliver the file again")
+        return unclosed_quote(path, open_quote)
     if crlf and lf:
         later = max(first_crlf, first_lf)
         kind = "LF" if later == first_lf else "CRLF"
@@ -71,3 +70,8 @@ def after_failure(path: Path, encoding: str, spec_file: str) -> str | None:
     if cr:
         return (f"{path.name}: lines end with a bare CR (old Mac style); save the file with LF or CRLF line endings")
     return None
+
+
+def unclosed_quote(path: Path, line: int) -> str:
+    return (f"{path.name} line {line}: a quote (\") opens a field that is not closed before the end of the file; "
+            f"close the quote or remove it, and deliver the file again")

@@ -207,3 +207,18 @@ def test_a_header_named_rowid_is_staged_as_a_column_and_the_records_still_number
     staged = stage_file(con, path, _source(), alone=True)
     assert (staged.headers, [r for r, _, _ in staged.rejects]) == (["AÑO", "ROWID"], [3])
     assert _rows(con) == [("2019", "9", 2), ("2021", "7", 4)]
+
+
+@pytest.mark.parametrize("alone", [False, True])
+def test_a_line_with_two_reader_errors_gets_them_in_one_order_whatever_the_threads(tmp_path, alone):
+    """A line of one field in a file of three is two reader errors (Found: 1, Found: 2), grouped
+    into one reason: aggregated unordered, their order followed the threads' scheduling, so the
+    quarantine of the same file differed between runs and between loads one or two at a time."""
+    lines = ["AÑO,B,C"] + ["2019" if i % 7 == 0 else f"2019,{i},x" for i in range(20_000)]
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = ("MISSING COLUMNS: Expected Number of Columns: 3 Found: 1; "
+                "MISSING COLUMNS: Expected Number of Columns: 3 Found: 2")
+    for threads in (2, 4):
+        staged = stage_file(duckdb.connect(config={"threads": threads}), path, _source(), alone)
+        assert len(staged.rejects) == 2858 and {reason for _, _, reason in staged.rejects} == {expected}
