@@ -49,8 +49,9 @@ test: install browser
 	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 BENCH_VARIANTS ?= pipeline,bare,bare_same,pandas
+BENCH_REPEAT ?= 1
 bench: install
-	$(BIN)/python -m benchmarks.movements --rows $(ROWS) --variants $(BENCH_VARIANTS)
+	$(BIN)/python -m benchmarks.movements --rows $(ROWS) --variants $(BENCH_VARIANTS) --repeat $(BENCH_REPEAT)
 
 # Disclosure control of the whole sample edition (after `make run`): time, share withheld per table,
 # grand totals withheld, and the independent LP attacker over the published tables.

@@ -15,6 +15,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,12 +118,28 @@ def report(rows: int, seed: int, results: dict[str, dict]) -> list[str]:
     return lines
 
 
+def spread(rounds: list[dict[str, dict]]) -> list[str]:
+    """Each round's load + build ratio of the pipeline to every other variant, and their median.
+
+    The variants of a round run one after the other, so a machine that slows down over the
+    afternoon (seen here: the same load 24.5 then 28.9 s) shifts every variant of the round alike;
+    a single round's ratio still moved between 2.5x and 3.1x from one hour to the next."""
+    lines = []
+    for other in [v for v in rounds[0] if v != "pipeline"] if "pipeline" in rounds[0] else []:
+        ratios = sorted(made(r["pipeline"]) / made(r[other]) for r in rounds)
+        lines.append(f"pipeline / {other}, load+build over {len(rounds)} rounds: "
+                     f"{', '.join(f'{x:.2f}x' for x in ratios)}; median {statistics.median(ratios):.2f}x")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--variants", default="pipeline,bare,pandas")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds, each running every variant once; the ratios of each round and their median")
     parser.add_argument("--child", choices=list(NAMES))
     parser.add_argument("--landing", type=Path)
     parser.add_argument("--db", type=Path)
@@ -133,12 +150,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     landing = extract_dir(args.rows, args.seed)
     month = month_file(args.rows, args.seed)
-    results = {part: measure(part, landing, month if part == "pipeline" else None)
-               for part in args.variants.split(",")}
-    lines = report(args.rows, args.seed, results)
-    print("\n".join(lines))
+    rounds = []
+    for n in range(1, args.repeat + 1):
+        rounds.append({part: measure(part, landing, month if part == "pipeline" else None)
+                       for part in args.variants.split(",")})
+        heading = [f"round {n} of {args.repeat}"] if args.repeat > 1 else []
+        print("\n".join(heading + report(args.rows, args.seed, rounds[-1])), flush=True)
+    if args.repeat > 1:
+        print("\n".join(spread(rounds)))
     if args.json:
-        args.json.write_text(json.dumps({"rows": args.rows, "results": results}, indent=1))
+        args.json.write_text(json.dumps({"rows": args.rows, "results": rounds[-1], "rounds": rounds}, indent=1))
     return 0
 
 
