@@ -61,6 +61,8 @@ def load_files(con: duckdb.DuckDBPyConnection, table: str, todo: list[tuple[str,
         done.append(one(con, rel, path, True))
     if not todo:
         return done
+    pair = two_fit([_size(path) for _, path in todo], memory_limit_bytes(con))
+    workers = min(LOAD_WORKERS, len(todo)) if pair else 1  # one file left (a monthly delivery): alone
     local = threading.local()
     cursors: list[duckdb.DuckDBPyConnection] = []
     lock = threading.Lock()
@@ -72,8 +74,6 @@ def load_files(con: duckdb.DuckDBPyConnection, table: str, todo: list[tuple[str,
                 cursors.append(local.cur)
         return one(local.cur, *item, workers == 1)
 
-    pair = two_fit([_size(path) for _, path in todo], memory_limit_bytes(con))
-    workers = min(LOAD_WORKERS, len(todo)) if pair else 1  # one file left (a monthly delivery): alone
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return done + list(pool.map(run, todo))

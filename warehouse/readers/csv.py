@@ -180,18 +180,18 @@ def _staged_in(con: duckdb.DuckDBPyConnection, params: dict[str, object], alone:
     ordinality, which reads on one thread but lets the table be written unordered: the insertion
     order is one setting for the whole database, and the other file's statements turn it off
     meanwhile (db.scoped)."""
-    if alone:
+    def read(settings: dict[str, str], numbered: str) -> list[str]:
         con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
-        with scoped(con, ORDERED):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM {READ}", params)
-        names = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
+        with scoped(con, settings):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM {READ}{numbered}", params)
+        return [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
+
+    if alone:
+        names = read(ORDERED, "")
         if all(n.lower() != "rowid" for n in names):  # a header named rowid would hide the rowid
             return names, "rowid", 0
-    con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
-    with scoped(con, UNORDERED):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_in AS SELECT * FROM {READ} WITH ORDINALITY", params)
     # the ordinality is the last column (DuckDB renames it if a header is called "ordinality")
-    *names, ordinal = [d[0] for d in con.execute("SELECT * FROM _stage_in LIMIT 0").description]
+    *names, ordinal = read(UNORDERED, " WITH ORDINALITY")
     return names, quote(ordinal), 1
 
 
